@@ -1,0 +1,100 @@
+"""qualcode: qualitative coding in Python.
+
+The public API: :func:`load`, :func:`read`, :func:`save`, the model classes, :class:`Project`,
+and :data:`hookimpl` for plugin authors.
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+
+from qualcode.api import load, read, save
+from qualcode.errors import QualcodeError
+from qualcode.formats.base import Exporter, Importer, ImportResult
+from qualcode.hookspecs import hookimpl
+from qualcode.model import (
+    MANUAL,
+    Case,
+    Code,
+    CodeOrigin,
+    Coder,
+    CodeStatus,
+    Coding,
+    Document,
+    DocumentKind,
+    Link,
+    LinkDirection,
+    MediaRange,
+    Memo,
+    Paragraph,
+    PdfRegion,
+    PictureRegion,
+    Provenance,
+    ProvenanceMethod,
+    Set,
+    SourceFile,
+    SourceKind,
+    SpeakerTurn,
+    SyncPoint,
+    TextOrigin,
+    Theme,
+    ThemeStatus,
+    Variable,
+    VariableType,
+    new_id,
+)
+from qualcode.project import Project
+from qualcode.reports import Loss, LossReport
+from qualcode.strategies.base import Runner, Strategy, StrategyResult
+
+try:
+    __version__ = version("qualcode")
+except PackageNotFoundError:  # running from a source tree that is not installed
+    __version__ = "0.0.0"
+
+__all__ = [
+    "MANUAL",
+    "Case",
+    "Code",
+    "CodeOrigin",
+    "CodeStatus",
+    "Coder",
+    "Coding",
+    "Document",
+    "DocumentKind",
+    "Exporter",
+    "ImportResult",
+    "Importer",
+    "Link",
+    "LinkDirection",
+    "Loss",
+    "LossReport",
+    "MediaRange",
+    "Memo",
+    "Paragraph",
+    "PdfRegion",
+    "PictureRegion",
+    "Project",
+    "Provenance",
+    "ProvenanceMethod",
+    "QualcodeError",
+    "Runner",
+    "Set",
+    "SourceFile",
+    "SourceKind",
+    "SpeakerTurn",
+    "Strategy",
+    "StrategyResult",
+    "SyncPoint",
+    "TextOrigin",
+    "Theme",
+    "ThemeStatus",
+    "Variable",
+    "VariableType",
+    "__version__",
+    "hookimpl",
+    "load",
+    "new_id",
+    "read",
+    "save",
+]

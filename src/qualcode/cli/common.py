@@ -1,0 +1,52 @@
+"""What every command shares: turning a QualcodeError into one line and exit code 1."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import typer
+
+from qualcode.errors import QualcodeError
+from qualcode.reports import LossReport
+
+
+@contextlib.contextmanager
+def user_errors() -> Iterator[None]:
+    """Print a :class:`QualcodeError` as one line on stderr and exit with code 1.
+
+    Anything else is a bug and keeps its traceback.
+    """
+    try:
+        yield
+    except QualcodeError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(1) from None
+
+
+def message(text: str) -> None:
+    """A message for the person at the terminal (stderr, so stdout stays data)."""
+    typer.echo(text, err=True)
+
+
+def show_report(report: LossReport, label: str) -> None:
+    """Print a loss report's lines on stderr, each prefixed with ``label``."""
+    for line in report.lines():
+        message(f"{label}: {line}")
+
+
+def print_json(data: Any) -> None:
+    typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def parse_options(pairs: list[str]) -> dict[str, str]:
+    """``["key=value", ...]`` as a dict; a pair without ``=`` is a usage error."""
+    options: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise typer.BadParameter(f"expected KEY=VALUE, got {pair!r}", param_hint="--option")
+        options[key.strip().replace("-", "_")] = value
+    return options

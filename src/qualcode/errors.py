@@ -1,0 +1,109 @@
+"""The one error tree of qualcode.
+
+Every error a user can cause (a bad file, a missing reference, an unknown format) is a
+:class:`QualcodeError`. Each carries structured fields so that programs can react to it, and its
+``str()`` is one line that names the place and says what the user can do. The CLI prints that line
+and exits with code 1; anything else that escapes is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class QualcodeError(Exception):
+    """Base class of all errors qualcode raises on purpose."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str | Path | None = None,
+        line: int | None = None,
+        element: str | None = None,
+        guid: str | None = None,
+        hint: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.path = str(path) if path is not None else None
+        self.line = line
+        self.element = element
+        self.guid = guid
+        self.hint = hint
+
+    def __str__(self) -> str:
+        where = ""
+        if self.path is not None:
+            where = self.path
+            if self.line is not None:
+                where += f":{self.line}"
+            where += ": "
+        text = where + self.message
+        if self.element is not None:
+            text += f" (element {self.element})"
+        if self.guid is not None:
+            text += f" (guid {self.guid})"
+        if self.hint:
+            text += f"; {self.hint}"
+        return text
+
+
+class InputNotFoundError(QualcodeError):
+    """An input file or folder does not exist or cannot be read."""
+
+
+class UnknownFormatError(QualcodeError):
+    """No importer or exporter matches the name, extension or content."""
+
+
+class ParseError(QualcodeError):
+    """A file is corrupt, truncated or not in the format it claims to be."""
+
+
+class TextEncodingError(ParseError):
+    """A text file could not be decoded with any supported encoding."""
+
+
+class UnsafeInputError(ParseError):
+    """An input tried something dangerous (external entities, path traversal, a bomb)."""
+
+
+class IntegrityError(QualcodeError):
+    """The project would break one of the model's rules."""
+
+
+class MissingReferenceError(IntegrityError):
+    """An entity refers to an id that does not exist in the project."""
+
+
+class DuplicateIdError(IntegrityError):
+    """Two entities would share one id."""
+
+
+class SpanError(IntegrityError):
+    """A coding's span does not lie inside its document's text."""
+
+
+class CycleError(IntegrityError):
+    """The code tree (or theme tree) would contain a cycle."""
+
+
+class ValueTypeError(IntegrityError):
+    """A variable value does not match the variable's type."""
+
+
+class PluginError(QualcodeError):
+    """A plugin is broken, or two plugins claim the same name."""
+
+
+class OptionError(QualcodeError):
+    """An option given to an importer, exporter or strategy is not valid."""
+
+
+class LossError(QualcodeError):
+    """``--strict`` was asked for and something would be lost."""
+
+
+class OutputError(QualcodeError):
+    """An output could not be written (nothing was left half-written)."""

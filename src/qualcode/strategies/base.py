@@ -1,0 +1,79 @@
+"""The contract of coding strategies and of the runners that execute their work.
+
+A strategy proposes codings made by a machine coder; people decide what to keep. A strategy splits
+its work into independent, picklable tasks (usually one per document) and hands them to a
+:class:`Runner`, which may run them in this process, in a process pool or on a cluster: the result
+must be the same, in the same order, whatever the runner.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Sequence
+from typing import Any, ClassVar, TypeVar
+
+import attrs
+
+from qualcode.model import Code, Coder, Coding
+from qualcode.project import Project
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+class Runner(ABC):
+    """Executes a function over a sequence of tasks and returns the results in task order."""
+
+    name: ClassVar[str]
+    description: ClassVar[str] = ""
+
+    @abstractmethod
+    def map(self, function: Callable[[T], R], tasks: Sequence[T]) -> list[R]:
+        """``[function(t) for t in tasks]``, however the work is spread."""
+
+    def close(self) -> None:  # noqa: B027 - optional hook
+        """Release workers or connections (default: nothing to release)."""
+
+
+class SerialRunner(Runner):
+    """Runs every task in this process, one after the other."""
+
+    name = "serial"
+    description = "run in this process (default)"
+
+    def map(self, function: Callable[[T], R], tasks: Sequence[T]) -> list[R]:
+        return [function(task) for task in tasks]
+
+
+@attrs.define
+class StrategyResult:
+    """What a strategy proposes: new codes (e.g. inductive suggestions) and machine codings."""
+
+    coder: Coder
+    codes: list[Code] = attrs.field(factory=list)
+    codings: list[Coding] = attrs.field(factory=list)
+
+    def apply_to(self, project: Project) -> None:
+        """Add the coder (if new), codes and codings to ``project``; human codings are untouched."""
+        if self.coder.id not in project.coders:
+            project.add_coder(self.coder)
+        for code in self.codes:
+            project.add_code(code)
+        project.add_codings(self.codings)
+
+
+class Strategy(ABC):
+    """Proposes codings. Subclasses set ``name``, ``version``, ``description`` and ``options``."""
+
+    name: ClassVar[str]
+    version: ClassVar[str] = "0"
+    description: ClassVar[str] = ""
+    options: ClassVar[dict[str, str]] = {}
+    """Option name -> help text, shown by ``qualcode strategies``."""
+
+    @abstractmethod
+    def run(self, project: Project, runner: Runner, **options: Any) -> StrategyResult:
+        """Propose codings for ``project`` without changing it.
+
+        Deterministic: the same project and options give the same codings in the same order.
+        """

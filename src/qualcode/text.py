@@ -1,0 +1,250 @@
+"""Canonical text, offset conversion and text units.
+
+Each document has one canonical text: a Python ``str`` with no BOM and LF line ends. Spans are code
+points, end exclusive. Other tools count differently (UTF-16 code units, CRLF as two characters,
+bytes); importers and exporters convert at the edges with :class:`OffsetMap`.
+"""
+
+from __future__ import annotations
+
+import bisect
+import codecs
+import re
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import attrs
+
+from qualcode.errors import TextEncodingError
+from qualcode.model import TextOrigin
+
+# -- decoding ---------------------------------------------------------------------------------
+
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
+@attrs.frozen
+class DecodedText:
+    """Text decoded from bytes, with LF line ends, and how it was encoded."""
+
+    text: str
+    origin: TextOrigin
+
+
+def decode(data: bytes, path: str | Path | None = None) -> DecodedText:
+    """Decode UTF-8 (with or without BOM) or UTF-16/32 with a BOM, and normalise line ends.
+
+    Anything else raises :class:`TextEncodingError` naming the file and the first bad byte.
+    """
+    encoding = "utf-8"
+    had_bom = False
+    body = data
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            encoding, had_bom, body = name, True, data[len(bom) :]
+            break
+    try:
+        raw = body.decode(encoding)
+    except UnicodeDecodeError as error:
+        raise TextEncodingError(
+            f"cannot decode as {encoding}: bad byte at offset {error.start}",
+            path=path,
+            hint="save the file as UTF-8 (or UTF-16 with a byte order mark) and try again",
+        ) from error
+    text, newline = normalize_newlines(raw)
+    return DecodedText(text, TextOrigin(encoding=encoding, had_bom=had_bom, newline=newline))
+
+
+def normalize_newlines(raw: str) -> tuple[str, str]:
+    """``raw`` with CRLF and CR turned into LF, and which line end it used.
+
+    The second value is ``"\\n"``, ``"\\r\\n"``, ``"\\r"`` or ``"mixed"`` (``"\\n"`` if none).
+    """
+    crlf = raw.count("\r\n")
+    cr = raw.count("\r") - crlf
+    lf = raw.count("\n") - crlf
+    used = [kind for kind, count in (("\r\n", crlf), ("\r", cr), ("\n", lf)) if count]
+    if not used:
+        return raw, "\n"
+    newline = used[0] if len(used) == 1 else "mixed"
+    if crlf or cr:
+        raw = raw.replace("\r\n", "\n").replace("\r", "\n")
+    return raw, newline
+
+
+def encode(text: str, origin: TextOrigin | None = None) -> bytes:
+    """Encode canonical text back the way ``origin`` describes (default: UTF-8, LF, no BOM)."""
+    if origin is None:
+        return text.encode("utf-8")
+    newline = origin.newline if origin.newline in ("\r\n", "\r") else "\n"
+    if newline != "\n":
+        text = text.replace("\n", newline)
+    encoding = origin.encoding
+    data = text.encode(encoding)
+    if origin.had_bom:
+        boms = {name: bom for bom, name in _BOMS}
+        data = boms.get(encoding, b"") + data
+    return data
+
+
+# -- offset conversion ------------------------------------------------------------------------
+
+
+@attrs.frozen
+class PositionModel:
+    """How a tool counts positions in a text: its unit and what a line end counts.
+
+    ``utf16``: count UTF-16 code units (characters beyond U+FFFF count two) instead of code points.
+    ``newline_width``: how many positions one line end counts (2 for tools counting CRLF).
+    """
+
+    name: str
+    utf16: bool = False
+    newline_width: int = 1
+
+
+CODE_POINTS = PositionModel("code points")
+UTF16_CRLF = PositionModel("UTF-16 code units, CRLF counts 2", utf16=True, newline_width=2)
+UTF16_LF = PositionModel("UTF-16 code units, LF counts 1", utf16=True)
+CODE_POINTS_CRLF = PositionModel("code points, CRLF counts 2", newline_width=2)
+
+
+class OffsetMap:
+    """Converts positions between canonical code points and another :class:`PositionModel`.
+
+    Built once per text in linear time; each conversion is a binary search over the characters
+    that count differently (astral characters and line ends), so converting a million positions
+    is cheap.
+    """
+
+    def __init__(self, text: str, model: PositionModel) -> None:
+        self.model = model
+        self.length = len(text)
+        extra: list[int] = []
+        if model.utf16 and not text.isascii():
+            extra.extend(m.start() for m in _ASTRAL.finditer(text))
+        if model.newline_width > 1:
+            extra.extend(m.start() for m in _NEWLINE.finditer(text))
+            extra.sort()
+        self._wide = extra
+        # external position where each wide character starts
+        self._external_starts = [index + k for k, index in enumerate(extra)]
+        self.external_length = self.length + len(extra)
+
+    def to_external(self, position: int) -> int:
+        """The other model's position for a canonical code point position."""
+        return position + bisect.bisect_left(self._wide, position)
+
+    def from_external(self, position: int) -> int:
+        """The canonical position for the other model's position.
+
+        A position inside a wide character (e.g. between the halves of a surrogate pair) moves
+        to that character's end.
+        """
+        starts = self._external_starts
+        before = bisect.bisect_right(starts, position - 2)  # wide characters wholly before
+        if before < len(starts) and starts[before] == position - 1:
+            return self._wide[before] + 1
+        return position - before
+
+
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+_NEWLINE = re.compile("\n")
+
+
+# -- units ------------------------------------------------------------------------------------
+
+
+@attrs.frozen
+class Span:
+    """A stretch of text, end exclusive."""
+
+    start: int
+    end: int
+
+
+def paragraphs(text: str) -> list[Span]:
+    """One span per non-empty line, without its line end and outer white space."""
+    spans: list[Span] = []
+    for match in re.finditer(r"[^\n]+", text):
+        start, end = _trim(text, match.start(), match.end())
+        if start < end:
+            spans.append(Span(start, end))
+    return spans
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+|(?<=[。！？])|\n+")
+
+
+def sentences(text: str) -> list[Span]:
+    """Sentence spans: ends at ``. ! ? …`` followed by space, at ``。！？``, and at line ends."""
+    spans: list[Span] = []
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        cut = match.start()
+        if cut > start:
+            s, e = _trim(text, start, cut)
+            if s < e:
+                spans.append(Span(s, e))
+        start = max(match.end(), cut)
+    if start < len(text):
+        s, e = _trim(text, start, len(text))
+        if s < e:
+            spans.append(Span(s, e))
+    return spans
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+SPEAKER_PATTERNS: dict[str, str] = {
+    "name": r"^(?P<speaker>[A-Z][\w .'-]{0,40}?)\s*:\s",
+    "bracket": r"^\[(?P<speaker>[^\]\n]{1,40})\]\s*",
+    "timestamp": r"^(?P<speaker>[\w .'-]{1,40}?)\s*\(\d{1,2}:\d{2}(?::\d{2})?\)\s*:\s*",
+}
+"""Speaker labels at the start of a line: ``Name:``/``NAME:``, ``[Name]``, ``Name (00:01:02):``."""
+
+
+def speaker_turns(text: str, patterns: Sequence[str] | None = None) -> list[tuple[str, Span, Span]]:
+    """Speaker turns: ``(speaker, label span, turn span)`` for each labelled line.
+
+    A turn runs from its label to the next label (lines without a label continue the turn).
+    ``patterns`` are regular expressions with a ``speaker`` group, matched at line starts;
+    default: :data:`SPEAKER_PATTERNS`.
+    """
+    compiled = [re.compile(p, re.MULTILINE) for p in (patterns or list(SPEAKER_PATTERNS.values()))]
+    labels: dict[int, tuple[str, int]] = {}
+    for regex in compiled:
+        for match in regex.finditer(text):
+            line_start = match.start()
+            if line_start in labels:
+                continue
+            speaker = match.group("speaker").strip()
+            if speaker:
+                labels[line_start] = (speaker, match.end())
+    starts = sorted(labels)
+    turns: list[tuple[str, Span, Span]] = []
+    for index, start in enumerate(starts):
+        speaker, label_end = labels[start]
+        end = starts[index + 1] if index + 1 < len(starts) else len(text)
+        s, e = _trim(text, start, end)
+        turns.append((speaker, Span(start, label_end), Span(s, e)))
+    return turns
+
+
+def word_boundaries(text: str) -> Iterator[int]:
+    """Positions where a word starts or ends (for checking imported spans)."""
+    for match in re.finditer(r"\w+", text):
+        yield match.start()
+        yield match.end()
