@@ -27,6 +27,13 @@ class Runner(ABC):
     name: ClassVar[str]
     description: ClassVar[str] = ""
 
+    def __init__(self, *, jobs: int | None = None, scheduler: str | None = None) -> None:
+        """Every runner is built this way; ``jobs`` is the number of workers wanted (None: the
+        runner's default), ``scheduler`` the address of an existing cluster, for runners that
+        use one."""
+        self.jobs = jobs
+        self.scheduler = scheduler
+
     @abstractmethod
     def map(self, function: Callable[[T], R], tasks: Sequence[T]) -> list[R]:
         """``[function(t) for t in tasks]``, however the work is spread."""

@@ -20,14 +20,12 @@ class ProcessPoolRunner(Runner):
     name = "processes"
     description = "run in a pool of local worker processes (--jobs N)"
 
-    def __init__(self, jobs: int | None = None) -> None:
-        self.jobs = jobs or os.cpu_count() or 1
-
     def map(self, function: Callable[[T], R], tasks: Sequence[T]) -> list[R]:
-        if self.jobs <= 1 or len(tasks) <= 1:
+        jobs = self.jobs or os.cpu_count() or 1
+        if jobs <= 1 or len(tasks) <= 1:
             return [function(task) for task in tasks]
-        chunk = max(1, len(tasks) // (self.jobs * 4))
-        with concurrent.futures.ProcessPoolExecutor(max_workers=self.jobs) as pool:
+        chunk = max(1, len(tasks) // (jobs * 4))
+        with concurrent.futures.ProcessPoolExecutor(max_workers=jobs) as pool:
             return list(pool.map(function, tasks, chunksize=chunk))
 
 
