@@ -52,11 +52,21 @@ def atomic_output(path: str | Path, mode: str = "wb") -> Iterator[IO[bytes]]:
             yield stream
             stream.flush()
             os.fsync(stream.fileno())
+        Path(temporary).chmod(_output_mode(target))
         Path(temporary).replace(target)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             Path(temporary).unlink()
         raise
+
+
+def _output_mode(target: Path) -> int:
+    """The permission bits for a new output: those of the file it replaces, else 0o666 - umask."""
+    if target.exists():
+        return target.stat().st_mode & 0o7777
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
 
 
 def write_bytes_atomically(path: str | Path, data: bytes) -> None:

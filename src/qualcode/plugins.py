@@ -66,7 +66,8 @@ def get_plugin_manager(
             manager.load_setuptools_entrypoints(ENTRY_POINT_GROUP)
         except Exception as error:  # a broken third-party plugin must not hide which one it is
             raise PluginError(
-                f"a plugin of group {ENTRY_POINT_GROUP!r} failed to load: {error}"
+                f"a plugin of group {ENTRY_POINT_GROUP!r} failed to load: {error}",
+                hint=f"uninstall or fix it, or set {AUTOLOAD_SWITCH}=1 to skip installed plugins",
             ) from error
     for plugin in extra:
         manager.register(plugin)

@@ -1,0 +1,44 @@
+"""The bundled example study builds into the project the README promises."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import qualcode
+from qualcode import DocumentKind
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_demo_builds_the_peer_workers_project(tmp_path: Path) -> None:
+    completed = subprocess.run(
+        [sys.executable, str(REPO / "examples" / "demo.py"), "--out", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr
+    project = qualcode.load(tmp_path / "peer-workers.qualcode.json")
+
+    interviews = [d for d in project.documents if d.kind is DocumentKind.INTERVIEW]
+    diaries = [d for d in project.documents if d.kind is DocumentKind.DIARY]
+    assert len(interviews) == 12  # three workers at four time points
+    assert len(diaries) == 9
+    assert sorted(c.name for c in project.cases) == ["PN1", "PN2", "PN3"]
+    for case in project.cases:
+        waves = {d.time_point for d in project.case_documents(case.id) if d.kind == "interview"}
+        assert waves == {1, 2, 3, 4}
+    assert {c.name for c in project.codes if c.origin == "deductive"} >= {
+        "Training and preparation",
+        "Organisational culture",
+        "Advocating harm reduction",
+        "Relationships with clients",
+        "Relationships with professionals",
+        "Boundaries and self-care",
+        "Career progression",
+    }
+    first = next(d for d in interviews if d.name == "PN1_T1")
+    assert first.text.startswith("I1: Thanks for talking to me.")
+    assert "PN1" in completed.stdout
