@@ -2,10 +2,12 @@
 
 Run from the repository root with ``make demo`` (or ``python examples/demo.py --out out``). Steps:
 
-1. import the interview transcripts and diary entries (plain text) with their case, time point and kind;
+1. import the interview transcripts and diary entries (plain text) with their case, time point
+   and kind;
 2. add the cases with typed attributes, the two interviewers as coders, and the deductive codebook;
-3. apply the coding strategies that are installed (``keywords`` with ``rules.toml``, then ``inductive``);
-4. save the project as qualcode JSON and, where the REFI-QDA exporter is installed, as a .qdpx for NVivo;
+3. apply the installed coding strategies (``keywords`` with ``rules.toml``, then ``inductive``);
+4. save the project as qualcode JSON and, where the REFI-QDA exporter is installed, as a .qdpx
+   for NVivo;
 5. print what the project holds.
 """
 
@@ -123,7 +125,7 @@ def add_documents(project: Project, cases: dict[str, str]) -> None:
 def build_project() -> Project:
     project = Project(
         name="Peer workers study",
-        description="Fictional longitudinal study of three peer workers (see examples/peer-workers).",
+        description="A fictional longitudinal study of three peer workers (examples/peer-workers).",
     )
     cases = add_cases(project)
     add_coders(project)
