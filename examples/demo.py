@@ -139,7 +139,7 @@ def apply_strategies(project: Project) -> None:
     strategies = default_plugins().strategies
     plans: list[tuple[str, dict[str, object]]] = [
         ("keywords", {"rules": STUDY / "rules.toml", "unit": "sentence"}),
-        ("inductive", {}),
+        ("inductive", {"speakers": "PN*"}),
     ]
     for name, options in plans:
         rules = options.get("rules")

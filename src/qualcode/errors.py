@@ -101,6 +101,10 @@ class OptionError(QualcodeError):
     """An option given to an importer, exporter or strategy is not valid."""
 
 
+class EmptyCorpusError(QualcodeError):
+    """A coding strategy was given no text to work on."""
+
+
 class LossError(QualcodeError):
     """``--strict`` was asked for and something would be lost."""
 

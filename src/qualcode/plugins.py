@@ -27,10 +27,18 @@ AUTOLOAD_SWITCH = "QUALCODE_DISABLE_PLUGIN_AUTOLOAD"
 DEFAULT_PLUGINS: tuple[str, ...] = (
     "qualcode.formats.plaintext",
     "qualcode.formats.native_json",
+    "qualcode.formats.refiqda.plugin",
+    "qualcode.formats.docx.plugin",
     "qualcode.formats.detection",
     "qualcode.strategies.runners",
+    "qualcode.strategies.builtin_plugin",
+    "qualcode.strategies.keywords.plugin",
     "qualcode.cli.project_commands",
     "qualcode.cli.plugin_commands",
+    "qualcode.cli.coding_commands",
+    "qualcode.formats.transcripts",
+    "qualcode.formats.survey_table",
+    "qualcode.cli.import_commands",
 )
 """Modules registered as built-in plugins, exactly as a third party's would be."""
 
@@ -69,9 +77,15 @@ def get_plugin_manager(
                 f"a plugin of group {ENTRY_POINT_GROUP!r} failed to load: {error}",
                 hint=f"uninstall or fix it, or set {AUTOLOAD_SWITCH}=1 to skip installed plugins",
             ) from error
-    for plugin in extra:
-        manager.register(plugin)
-    manager.check_pending()
+    try:
+        for plugin in extra:
+            manager.register(plugin)
+        manager.check_pending()
+    except pluggy.PluginValidationError as error:  # e.g. a misspelt hook name
+        raise PluginError(
+            f"a plugin is not valid: {error}",
+            hint="check its hook names against qualcode.hookspecs",
+        ) from error
     return manager
 
 

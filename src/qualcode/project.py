@@ -197,21 +197,25 @@ class Project:
             if entity_id in other:
                 raise DuplicateIdError(f"id {entity_id} is already used", guid=entity_id)
 
-    def _need(self, table: dict[str, E], entity_id: str | None, kind: str, owner: str) -> None:
+    def _missing(
+        self, table: dict[str, E], entity_id: str | None, kind: str, owner: str
+    ) -> Iterator[IntegrityError]:
         if entity_id is not None and entity_id not in table:
-            raise MissingReferenceError(
+            yield MissingReferenceError(
                 f"{owner} refers to {kind} {entity_id}, which does not exist"
             )
 
-    def _check_values(self, owner: str, attributes: Iterable[tuple[str, Value]]) -> None:
+    def _value_problems(
+        self, owner: str, attributes: Iterable[tuple[str, Value]]
+    ) -> Iterator[IntegrityError]:
         for variable_id, value in attributes:
             variable = self._variables.get(variable_id)
             if variable is None:
-                raise MissingReferenceError(
+                yield MissingReferenceError(
                     f"{owner} has a value for variable {variable_id}, which does not exist"
                 )
-            if not value_matches(variable.type, value):
-                raise ValueTypeError(
+            elif not value_matches(variable.type, value):
+                yield ValueTypeError(
                     f"{owner}: value {value!r} does not fit variable {variable.name!r} "
                     f"of type {variable.type.value}"
                 )
@@ -228,20 +232,21 @@ class Project:
 
     def add_case(self, case: Case, *, replace: bool = False) -> Case:
         self._claim(case.id, self._cases, replace)
-        owner = f"case {case.name!r}"
-        self._check_values(owner, case.attributes.items())
-        for code_id in case.code_ids:
-            self._need(self._codes, code_id, "code", owner)
-        for coding_id in case.coding_ids:
-            self._need(self._codings, coding_id, "coding", owner)
+        _raise_first(self._case_problems(case))
         self._cases[case.id] = case
         return case
 
+    def _case_problems(self, case: Case) -> Iterator[IntegrityError]:
+        owner = f"case {case.name!r}"
+        yield from self._value_problems(owner, case.attributes.items())
+        for code_id in case.code_ids:
+            yield from self._missing(self._codes, code_id, "code", owner)
+        for coding_id in case.coding_ids:
+            yield from self._missing(self._codings, coding_id, "coding", owner)
+
     def add_document(self, document: Document, *, replace: bool = False) -> Document:
         self._claim(document.id, self._documents, replace)
-        owner = f"document {document.name!r}"
-        self._need(self._cases, document.case_id, "case", owner)
-        self._check_values(owner, document.attributes.items())
+        _raise_first(self._document_problems(document))
         if replace:
             old = self._documents[document.id]
             if old.text != document.text:
@@ -249,30 +254,48 @@ class Project:
                 for coding in self._codings.values():
                     if coding.document_id == document.id and coding.end > size:
                         raise SpanError(
-                            f"{owner}: new text is too short for coding {coding.id}",
+                            f"document {document.name!r}: new text is too short for coding "
+                            f"{coding.id}",
                             guid=coding.id,
                         )
         self._documents[document.id] = document
         return document
 
+    def _document_problems(self, document: Document) -> Iterator[IntegrityError]:
+        owner = f"document {document.name!r}"
+        yield from self._missing(self._cases, document.case_id, "case", owner)
+        yield from self._value_problems(owner, document.attributes.items())
+
     def add_code(self, code: Code, *, replace: bool = False) -> Code:
         self._claim(code.id, self._codes, replace)
-        if code.parent_id is not None:
-            self._need(self._codes, code.parent_id, "parent code", f"code {code.name!r}")
-            self._refuse_cycle(code.id, code.parent_id, self._codes, "code")
+        _raise_first(self._code_problems(code))
         self._codes[code.id] = code
         return code
 
+    def _code_problems(self, code: Code) -> Iterator[IntegrityError]:
+        if code.parent_id is not None:
+            missing = list(
+                self._missing(self._codes, code.parent_id, "parent code", f"code {code.name!r}")
+            )
+            yield from missing
+            if not missing:
+                yield from self._cycle(code.id, code.parent_id, self._codes, "code")
+
     def add_theme(self, theme: Theme, *, replace: bool = False) -> Theme:
         self._claim(theme.id, self._themes, replace)
-        owner = f"theme {theme.name!r}"
-        for code_id in theme.code_ids:
-            self._need(self._codes, code_id, "code", owner)
-        if theme.parent_id is not None:
-            self._need(self._themes, theme.parent_id, "parent theme", owner)
-            self._refuse_cycle(theme.id, theme.parent_id, self._themes, "theme")
+        _raise_first(self._theme_problems(theme))
         self._themes[theme.id] = theme
         return theme
+
+    def _theme_problems(self, theme: Theme) -> Iterator[IntegrityError]:
+        owner = f"theme {theme.name!r}"
+        for code_id in theme.code_ids:
+            yield from self._missing(self._codes, code_id, "code", owner)
+        if theme.parent_id is not None:
+            missing = list(self._missing(self._themes, theme.parent_id, "parent theme", owner))
+            yield from missing
+            if not missing:
+                yield from self._cycle(theme.id, theme.parent_id, self._themes, "theme")
 
     def add_coding(self, coding: Coding, *, replace: bool = False) -> Coding:
         self._claim(coding.id, self._codings, replace)
@@ -324,49 +347,108 @@ class Project:
 
     def add_memo(self, memo: Memo, *, replace: bool = False) -> Memo:
         self._claim(memo.id, self._memos, replace)
+        _raise_first(self._memo_problems(memo))
+        self._memos[memo.id] = memo
+        return memo
+
+    def _memo_problems(self, memo: Memo) -> Iterator[IntegrityError]:
         for target in memo.target_ids:
             if self.find(target) is None:
-                raise MissingReferenceError(
+                yield MissingReferenceError(
                     f"memo {memo.name!r} is attached to {target}, which does not exist",
                     guid=memo.id,
                 )
         if (memo.start is None) != (memo.end is None):
-            raise SpanError(f"memo {memo.name!r} has a start without an end", guid=memo.id)
+            yield SpanError(f"memo {memo.name!r} has a start without an end", guid=memo.id)
         if memo.start is not None and memo.end is not None:
             documents = [self._documents[t] for t in memo.target_ids if t in self._documents]
             if len(documents) != 1:
-                raise SpanError(
+                yield SpanError(
                     f"memo {memo.name!r} has a span but is not attached to exactly one document",
                     guid=memo.id,
                 )
-            if not 0 <= memo.start <= memo.end <= len(documents[0].text):
-                raise SpanError(
+            elif not 0 <= memo.start <= memo.end <= len(documents[0].text):
+                yield SpanError(
                     f"memo {memo.name!r} spans {memo.start}..{memo.end}, outside document "
                     f"{documents[0].name!r}",
                     guid=memo.id,
                 )
-        self._memos[memo.id] = memo
-        return memo
 
     def add_set(self, group: Set, *, replace: bool = False) -> Set:
         self._claim(group.id, self._sets, replace)
-        for member in group.member_ids:
-            if self.find(member) is None:
-                raise MissingReferenceError(
-                    f"set {group.name!r} has member {member}, which does not exist", guid=group.id
-                )
+        _raise_first(self._set_problems(group))
         self._sets[group.id] = group
         return group
 
+    def _set_problems(self, group: Set) -> Iterator[IntegrityError]:
+        for member in group.member_ids:
+            if self.find(member) is None:
+                yield MissingReferenceError(
+                    f"set {group.name!r} has member {member}, which does not exist", guid=group.id
+                )
+
     def add_link(self, link: Link, *, replace: bool = False) -> Link:
         self._claim(link.id, self._links, replace)
-        for end in (link.origin_id, link.target_id):
-            if self.find(end) is None:
-                raise MissingReferenceError(
-                    f"link {link.name!r} joins {end}, which does not exist", guid=link.id
-                )
+        _raise_first(self._link_problems(link))
         self._links[link.id] = link
         return link
+
+    def _link_problems(self, link: Link) -> Iterator[IntegrityError]:
+        for end in (link.origin_id, link.target_id):
+            if self.find(end) is None:
+                yield MissingReferenceError(
+                    f"link {link.name!r} joins {end}, which does not exist", guid=link.id
+                )
+
+    def _problems(self, entity: Entity) -> Iterator[IntegrityError]:
+        """Every rule ``entity`` breaks against the project as it stands (none: it fits)."""
+        if isinstance(entity, Coding):
+            try:
+                self._check_coding(entity)
+            except IntegrityError as error:
+                yield error
+        elif isinstance(entity, Document):
+            yield from self._document_problems(entity)
+        elif isinstance(entity, Code):
+            yield from self._code_problems(entity)
+        elif isinstance(entity, Theme):
+            yield from self._theme_problems(entity)
+        elif isinstance(entity, Case):
+            yield from self._case_problems(entity)
+        elif isinstance(entity, Memo):
+            yield from self._memo_problems(entity)
+        elif isinstance(entity, Set):
+            yield from self._set_problems(entity)
+        elif isinstance(entity, Link):
+            yield from self._link_problems(entity)
+
+    def add_all(self, entities: Iterable[Entity]) -> int:
+        """Add entities of any kinds at once; returns how many were added.
+
+        References may point forward to entities later in the same call (as a file may list
+        them), so each collection keeps the order given. Every rule is checked once all are in;
+        on an error nothing is added. Linear in the number of entities.
+        """
+        added: list[tuple[dict[str, Entity], str]] = []
+        tables = self._tables_by_type()
+        try:
+            for entity in entities:
+                table = tables[type(entity)]
+                self._claim(entity.id, table, False)
+                table[entity.id] = entity
+                added.append((table, entity.id))
+            for table, entity_id in added:
+                entity = table[entity_id]
+                _raise_first(self._problems(entity))
+        except BaseException:
+            for table, entity_id in added:
+                table.pop(entity_id, None)
+            raise
+        return len(added)
+
+    def _tables_by_type(self) -> dict[type, dict[str, Entity]]:
+        kinds = (Document, Code, Theme, Coding, Case, Variable, Coder, Memo, Set, Link)
+        return dict(zip(kinds, self._tables(), strict=True))
 
     def add(self, entity: Entity, *, replace: bool = False) -> Entity:
         """Add (or with ``replace=True``, replace) an entity of any kind."""
@@ -384,17 +466,22 @@ class Project:
         }
         return adders[type(entity)](entity, replace=replace)
 
-    def _refuse_cycle(
-        self, entity_id: str, parent_id: str, table: dict[str, Code] | dict[str, Theme], kind: str
-    ) -> None:
+    def _cycle(
+        self,
+        entity_id: str,
+        parent_id: str,
+        table: dict[str, Code] | dict[str, Theme],
+        kind: str,
+    ) -> Iterator[CycleError]:
         seen: set[str] = set()
         current: str | None = parent_id
         while current is not None:
             if current == entity_id or current in seen:
-                raise CycleError(
+                yield CycleError(
                     f"{kind} {entity_id} cannot have parent {parent_id}: that makes a cycle",
                     guid=entity_id,
                 )
+                return
             seen.add(current)
             parent = table.get(current)
             current = parent.parent_id if parent is not None else None
@@ -402,11 +489,12 @@ class Project:
     # -- removing --------------------------------------------------------------------------
 
     def remove(self, entity_id: str) -> Entity:
-        """Remove an entity; what depends on it goes too.
+        """Remove an entity; what depends on it goes too, so the project stays sound.
 
-        Removing a document removes its codings; a code, its codings and subcodes; a case
-        leaves its documents without a case. References in memos, sets, links, themes and cases
-        are dropped.
+        Removing a document removes its codings; a code, its subcodes and their codings; a coder,
+        its codings; a case leaves its documents without a case; a variable, its values. Links
+        with a removed end are removed (and links to them). References in memos, sets, themes
+        and cases are dropped; a memo anchored in a removed document loses its span.
         """
         entity = self.find(entity_id)
         if entity is None:
@@ -414,9 +502,18 @@ class Project:
         gone = {entity_id}
         if isinstance(entity, Code):
             gone.update(c.id for c in self.descendants(entity_id))
-        if isinstance(entity, Document | Code):
-            field = "document_id" if isinstance(entity, Document) else "code_id"
+        if isinstance(entity, Document | Code | Coder):
+            field = {Document: "document_id", Code: "code_id", Coder: "coder_id"}[type(entity)]
             gone.update(c.id for c in self._codings.values() if getattr(c, field) in gone)
+        while True:  # links whose ends go, and links joining those links
+            links = {
+                link.id
+                for link in self._links.values()
+                if link.id not in gone and (link.origin_id in gone or link.target_id in gone)
+            }
+            if not links:
+                break
+            gone.update(links)
         for table in self._tables():
             for gone_id in gone:
                 table.pop(gone_id, None)
@@ -425,14 +522,23 @@ class Project:
 
     def _drop_references(self, gone: set[str]) -> None:
         for document in list(self._documents.values()):
-            if document.case_id in gone:
-                self._documents[document.id] = attrs.evolve(document, case_id=None)
+            if document.case_id in gone or gone.intersection(document.attributes):
+                self._documents[document.id] = attrs.evolve(
+                    document,
+                    case_id=None if document.case_id in gone else document.case_id,
+                    attributes={k: v for k, v in document.attributes.items() if k not in gone},
+                )
         for case in list(self._cases.values()):
-            if gone.intersection(case.code_ids) or gone.intersection(case.coding_ids):
+            if (
+                gone.intersection(case.code_ids)
+                or gone.intersection(case.coding_ids)
+                or gone.intersection(case.attributes)
+            ):
                 self._cases[case.id] = attrs.evolve(
                     case,
                     code_ids=[i for i in case.code_ids if i not in gone],
                     coding_ids=[i for i in case.coding_ids if i not in gone],
+                    attributes={k: v for k, v in case.attributes.items() if k not in gone},
                 )
         for theme in list(self._themes.values()):
             if gone.intersection(theme.code_ids) or theme.parent_id in gone:
@@ -443,17 +549,19 @@ class Project:
                 )
         for memo in list(self._memos.values()):
             if gone.intersection(memo.target_ids):
+                targets = [i for i in memo.target_ids if i not in gone]
+                anchored = any(t in self._documents for t in targets)
                 self._memos[memo.id] = attrs.evolve(
-                    memo, target_ids=[i for i in memo.target_ids if i not in gone]
+                    memo,
+                    target_ids=targets,
+                    start=memo.start if anchored else None,
+                    end=memo.end if anchored else None,
                 )
         for group in list(self._sets.values()):
             if gone.intersection(group.member_ids):
                 self._sets[group.id] = attrs.evolve(
                     group, member_ids=[i for i in group.member_ids if i not in gone]
                 )
-        for link in list(self._links.values()):
-            if link.origin_id in gone or link.target_id in gone:
-                del self._links[link.id]
 
     # -- text and the code tree ------------------------------------------------------------
 
@@ -557,23 +665,12 @@ class Project:
         a bulk import, and is what ``qualcode validate`` reports.
         """
         problems: list[IntegrityError] = []
-        for coding in self._codings.values():
-            try:
-                self._check_coding(coding)
-            except IntegrityError as error:
-                problems.append(error)
-        for code in self._codes.values():
-            if code.parent_id is not None:
-                if code.parent_id not in self._codes:
-                    problems.append(
-                        MissingReferenceError(
-                            f"code {code.name!r} has parent {code.parent_id}, which does not exist",
-                            guid=code.id,
-                        )
-                    )
-                    continue
-                try:
-                    self._refuse_cycle(code.id, code.parent_id, self._codes, "code")
-                except CycleError as error:
-                    problems.append(error)
+        for table in self._tables():
+            for entity in table.values():
+                problems.extend(self._problems(entity))
         return problems
+
+
+def _raise_first(problems: Iterable[IntegrityError]) -> None:
+    for problem in problems:
+        raise problem

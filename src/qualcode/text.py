@@ -57,6 +57,13 @@ def decode(data: bytes, path: str | Path | None = None) -> DecodedText:
             path=path,
             hint="save the file as UTF-8 (or UTF-16 with a byte order mark) and try again",
         ) from error
+    if "\x00" in raw and not had_bom:
+        raise TextEncodingError(
+            f"contains NUL characters (first at offset {raw.index(chr(0))}): this looks like "
+            "UTF-16 without a byte order mark, or not a text file",
+            path=path,
+            hint="save the file as UTF-8 (or UTF-16 with a byte order mark) and try again",
+        )
     text, newline = normalize_newlines(raw)
     return DecodedText(text, TextOrigin(encoding=encoding, had_bom=had_bom, newline=newline))
 
@@ -179,7 +186,7 @@ def paragraphs(text: str) -> list[Span]:
     return spans
 
 
-_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+|(?<=[。！？])|\n+")
+_SENTENCE_END = re.compile(r"(?<=[.!?…])(?P<close>[\"'”’)\]]*)\s+|(?<=[。！？])|\n+")
 
 
 def sentences(text: str) -> list[Span]:
@@ -187,7 +194,8 @@ def sentences(text: str) -> list[Span]:
     spans: list[Span] = []
     start = 0
     for match in _SENTENCE_END.finditer(text):
-        cut = match.start()
+        close = match.group("close")
+        cut = match.end("close") if close is not None else match.start()  # quotes stay
         if cut > start:
             s, e = _trim(text, start, cut)
             if s < e:
@@ -225,15 +233,18 @@ def speaker_turns(text: str, patterns: Sequence[str] | None = None) -> list[tupl
     """
     compiled = [re.compile(p, re.MULTILINE) for p in (patterns or list(SPEAKER_PATTERNS.values()))]
     labels: dict[int, tuple[str, int]] = {}
-    for regex in compiled:
-        for match in regex.finditer(text):
-            line_start = match.start()
-            if line_start in labels:
-                continue
-            speaker = match.group("speaker").strip()
-            if speaker:
-                labels[line_start] = (speaker, match.end())
-    starts = sorted(labels)
+    line_start = 0
+    while True:  # try the patterns at each line start, in order; the first that matches wins
+        for regex in compiled:
+            match = regex.match(text, line_start)
+            if match is not None and match.group("speaker").strip():
+                labels[line_start] = (match.group("speaker").strip(), match.end())
+                break
+        newline = text.find("\n", line_start)
+        if newline < 0:
+            break
+        line_start = newline + 1
+    starts = list(labels)
     turns: list[tuple[str, Span, Span]] = []
     for index, start in enumerate(starts):
         speaker, label_end = labels[start]

@@ -22,7 +22,8 @@ def user_errors() -> Iterator[None]:
     try:
         yield
     except QualcodeError as error:
-        typer.echo(f"error: {error}", err=True)
+        one_line = " ".join(str(error).split())  # a message from a parser may hold newlines
+        typer.echo(f"error: {one_line}", err=True)
         raise typer.Exit(1) from None
 
 

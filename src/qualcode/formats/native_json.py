@@ -9,22 +9,17 @@ are base64; enumerations are their string values; variable values that JSON cann
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import enum
-import functools
 import json
-import types
-import typing
-from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Union
+from typing import Any
 
 import attrs
 
 from qualcode.errors import ParseError, QualcodeError
 from qualcode.fileio import atomic_output, read_bytes
 from qualcode.formats.base import Exporter, Importer, ImportResult
+from qualcode.formats.json_values import decode_struct, decode_value, encode_struct, encode_value
 from qualcode.hookspecs import hookimpl
 from qualcode.model import (
     MANUAL,
@@ -33,20 +28,11 @@ from qualcode.model import (
     Coder,
     Coding,
     Document,
-    FrozenMap,
     Link,
-    MediaRange,
     Memo,
-    Paragraph,
-    PdfRegion,
-    PictureRegion,
     Provenance,
     ProvenanceMethod,
     Set,
-    SourceFile,
-    SpeakerTurn,
-    SyncPoint,
-    TextOrigin,
     Theme,
     Variable,
 )
@@ -55,10 +41,6 @@ from qualcode.reports import LossReport
 
 FORMAT_NAME = "qualcode"
 FORMAT_VERSION = 1
-
-_REGIONS: dict[str, type[Any]] = {"pdf": PdfRegion, "picture": PictureRegion, "media": MediaRange}
-_REGION_TAGS = {cls: tag for tag, cls in _REGIONS.items()}
-_STRUCTS = (Paragraph, SpeakerTurn, SyncPoint, SourceFile, TextOrigin)
 
 # Entity kinds in the order they are written and read back (references point backwards).
 _SECTIONS: tuple[tuple[str, type[Any]], ...] = (
@@ -76,51 +58,6 @@ _SECTIONS: tuple[tuple[str, type[Any]], ...] = (
 
 
 # -- encoding ---------------------------------------------------------------------------------
-
-
-def _encode_value(value: Any) -> Any:
-    """A model value as JSON data (tagged where JSON has no type of its own)."""
-    if value is None or isinstance(value, bool | int | float | str):
-        return value
-    if isinstance(value, enum.Enum):
-        return value.value
-    if isinstance(value, dt.datetime):
-        return {"datetime": value.isoformat()}
-    if isinstance(value, dt.date):
-        return {"date": value.isoformat()}
-    if isinstance(value, bytes):
-        return {"base64": base64.b64encode(value).decode("ascii")}
-    if isinstance(value, FrozenMap | Mapping):
-        return {"map": {str(k): _encode_value(v) for k, v in value.items()}}
-    if isinstance(value, tuple | list):
-        return [_encode_value(v) for v in value]
-    if type(value) in _REGION_TAGS:
-        return {"region": _REGION_TAGS[type(value)], **_encode_struct(value)}
-    if isinstance(value, _STRUCTS):
-        return _encode_struct(value)
-    raise TypeError(f"cannot encode {type(value).__name__}")
-
-
-def _encode_struct(value: Any) -> dict[str, Any]:
-    return {
-        field.name: _encode_value(getattr(value, field.name))
-        for field in attrs.fields(type(value))
-        if getattr(value, field.name) != field.default or field.default is attrs.NOTHING
-    }
-
-
-def _encode_entity(entity: Any) -> dict[str, Any]:
-    """Fields that differ from their defaults (so files stay small and readable)."""
-    out: dict[str, Any] = {}
-    for field in attrs.fields(type(entity)):
-        value = getattr(entity, field.name)
-        default = field.default
-        if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
-            default = default.factory()
-        if default is not attrs.NOTHING and value == default:
-            continue
-        out[field.name] = _encode_value(value)
-    return out
 
 
 def encode_project(project: Project) -> dict[str, Any]:
@@ -143,7 +80,7 @@ def encode_project(project: Project) -> dict[str, Any]:
         if index:
             item["provenance"] = index
         if coding.region is not None:
-            item["region"] = _encode_value(coding.region)
+            item["region"] = encode_value(coding.region)
         codings.append(item)
     data: dict[str, Any] = {
         "format": FORMAT_NAME,
@@ -153,81 +90,42 @@ def encode_project(project: Project) -> dict[str, Any]:
             "description": project.description,
             "origin": project.origin,
             "created_by": project.created_by,
-            "created_at": _encode_value(project.created_at),
+            "created_at": encode_value(project.created_at),
             "modified_by": project.modified_by,
-            "modified_at": _encode_value(project.modified_at),
+            "modified_at": encode_value(project.modified_at),
         },
-        "provenances": [_encode_entity(p) for p in provenances],
+        "provenances": [encode_struct(p) for p in provenances],
     }
     for section, _cls in _SECTIONS:
         if section == "codings":
             data[section] = codings
         else:
-            data[section] = [_encode_entity(e) for e in getattr(project, section)]
+            data[section] = [encode_struct(e) for e in getattr(project, section)]
     return data
 
 
 # -- decoding ---------------------------------------------------------------------------------
 
 
-def _decode_value(raw: Any, hint: Any) -> Any:
-    """JSON data back to a model value of the type ``hint``."""
-    if raw is None:
-        return None
-    if isinstance(hint, type) and attrs.has(hint):
-        return _decode_struct(raw, hint)
-    if isinstance(raw, dict):
-        if "datetime" in raw:
-            return dt.datetime.fromisoformat(raw["datetime"])
-        if "date" in raw:
-            return dt.date.fromisoformat(raw["date"])
-        if "base64" in raw:
-            return base64.b64decode(raw["base64"], validate=True)
-        if "map" in raw:
-            return FrozenMap((k, _decode_value(v, Any)) for k, v in raw["map"].items())
-        if "region" in raw:
-            cls = _REGIONS[raw["region"]]
-            return cls(**{k: v for k, v in raw.items() if k != "region"})
-    origin = typing.get_origin(hint)
-    if origin in (Union, types.UnionType):
-        options = [a for a in typing.get_args(hint) if a is not type(None)]
-        return _decode_value(raw, options[0] if len(options) == 1 else Any)
-    if origin is tuple:
-        (item_type, *_rest) = typing.get_args(hint)
-        return tuple(_decode_value(v, item_type) for v in raw)
-    if isinstance(hint, type):
-        if issubclass(hint, enum.Enum):
-            return hint(raw)
-        if hint is dt.datetime:
-            return dt.datetime.fromisoformat(raw)
-    if isinstance(raw, list):
-        return tuple(_decode_value(v, Any) for v in raw)
-    return raw
-
-
-@functools.cache
-def _hints(cls: type[Any]) -> dict[str, Any]:
-    return typing.get_type_hints(cls)
-
-
-def _decode_struct(raw: dict[str, Any], cls: type[Any]) -> Any:
-    hints = _hints(cls)  # type: ignore[arg-type]
-    return cls(**{key: _decode_value(value, hints[key]) for key, value in raw.items()})
-
-
-def _decode_coding(raw: dict[str, Any], provenances: list[Provenance]) -> Coding:
+def _decode_coding(
+    raw: dict[str, Any], provenances: list[Provenance], shared: dict[str, str] | None = None
+) -> Coding:
+    """A coding; ``shared`` maps ids to the project's own id strings, so that a million codings
+    share them instead of each holding copies."""
     created = raw.get("created")
     region = raw.get("region")
+    shared = shared if shared is not None else {}
+    document_id, code_id, coder_id = raw["document_id"], raw["code_id"], raw.get("coder_id")
     return Coding(
         id=raw["id"],
-        document_id=raw["document_id"],
-        code_id=raw["code_id"],
+        document_id=shared.get(document_id, document_id),
+        code_id=shared.get(code_id, code_id),
         start=raw["start"],
         end=raw["end"],
-        coder_id=raw.get("coder_id"),
+        coder_id=shared.get(coder_id, coder_id) if coder_id is not None else None,
         created=dt.datetime.fromisoformat(created) if created is not None else None,
         provenance=provenances[raw.get("provenance", 0)],
-        region=_decode_value(region, Any) if region is not None else None,
+        region=decode_value(region, Any) if region is not None else None,
     )
 
 
@@ -251,28 +149,42 @@ def decode_project(data: Any, path: Path | None = None) -> Project:
             description=head.get("description", ""),
             origin=head.get("origin", ""),
             created_by=head.get("created_by"),
-            created_at=_decode_value(head.get("created_at"), dt.datetime),
+            created_at=decode_value(head.get("created_at"), dt.datetime),
             modified_by=head.get("modified_by"),
-            modified_at=_decode_value(head.get("modified_at"), dt.datetime),
+            modified_at=decode_value(head.get("modified_at"), dt.datetime),
         )
-        provenances = [_decode_struct(p, Provenance) for p in data.get("provenances", [])] or [
+        provenances = [decode_struct(p, Provenance) for p in data.get("provenances", [])] or [
             MANUAL
         ]
         if provenances[0] != MANUAL or provenances[0].method is not ProvenanceMethod.MANUAL:
             raise ParseError("the first provenance must be the manual one", path=path)
         provenances[0] = MANUAL
+        # References may point forward within a group (a code to a parent listed after it, a
+        # memo to a set), so each group is added at once; codings come between the entities
+        # they refer to and those that refer to them.
         late_cases: list[Case] = []
+        group: list[Any] = []
         for section, cls in _SECTIONS:
             items = data.get(section, [])
             if section == "codings":
-                project.add_codings(_decode_coding(raw, provenances) for raw in items)
+                project.add_all(group)
+                group = []
+                shared = {
+                    i: i
+                    for ids in (project.documents.ids(), project.codes.ids(), project.coders.ids())
+                    for i in ids
+                }
+                project.add_codings(_decode_coding(raw, provenances, shared) for raw in items)
                 continue
             for raw in items:
-                entity = _decode_struct(raw, cls)
+                entity = decode_struct(raw, cls)
                 if isinstance(entity, Case) and entity.coding_ids:
                     late_cases.append(entity)
                     entity = attrs.evolve(entity, coding_ids=())
-                project.add(entity)
+                group.append(entity)
+        section = "memos, sets and links"
+        project.add_all(group)
+        section = "cases"
         for case in late_cases:
             project.add_case(case, replace=True)
     except QualcodeError as error:

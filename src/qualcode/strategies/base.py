@@ -14,7 +14,7 @@ from typing import Any, ClassVar, TypeVar
 
 import attrs
 
-from qualcode.model import Code, Coder, Coding
+from qualcode.model import Case, Code, Coder, Coding
 from qualcode.project import Project
 
 T = TypeVar("T")
@@ -54,19 +54,26 @@ class SerialRunner(Runner):
 
 @attrs.define
 class StrategyResult:
-    """What a strategy proposes: new codes (e.g. inductive suggestions) and machine codings."""
+    """What a strategy proposes: new codes (e.g. inductive suggestions), machine codings, and
+    cases to add or extend (e.g. one case per speaker)."""
 
     coder: Coder
     codes: list[Code] = attrs.field(factory=list)
     codings: list[Coding] = attrs.field(factory=list)
+    cases: list[Case] = attrs.field(factory=list)
 
     def apply_to(self, project: Project) -> None:
-        """Add the coder (if new), codes and codings to ``project``; human codings are untouched."""
+        """Add the coder (if new), codes, codings and cases to ``project``.
+
+        Human codings are untouched; a case whose id exists already replaces that case.
+        """
         if self.coder.id not in project.coders:
             project.add_coder(self.coder)
         for code in self.codes:
             project.add_code(code)
         project.add_codings(self.codings)
+        for case in self.cases:
+            project.add_case(case, replace=case.id in project.cases)
 
 
 class Strategy(ABC):

@@ -1,0 +1,139 @@
+"""The ``import`` command: many files and folders into one project, created or extended."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+from qualcode.batch import FilenamePattern, import_into
+from qualcode.batch import Progress as ProgressCallback
+from qualcode.cli.common import message, parse_options, show_report, user_errors
+from qualcode.errors import OptionError
+from qualcode.hookspecs import hookimpl
+from qualcode.model import DocumentKind
+
+
+@contextmanager
+def _progress_bar(quiet: bool) -> Iterator[ProgressCallback | None]:
+    """A progress bar on stderr (none with ``quiet`` or when stderr is not a terminal)."""
+    if quiet:
+        yield None
+        return
+    console = Console(stderr=True)
+    bar = Progress(
+        TextColumn("importing"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.description}"),
+        console=console,
+        transient=True,
+        disable=not console.is_terminal,
+    )
+    task = bar.add_task("", total=None)
+
+    def advance(path: Path, done: int, total: int) -> None:
+        bar.update(task, completed=done, total=total, description=path.name)
+
+    with bar:
+        yield advance
+
+
+def import_files(
+    inputs: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Files and folders to import (folders are searched for files of known formats).",
+            show_default=False,
+        ),
+    ],
+    into: Annotated[
+        Path,
+        typer.Option(
+            "--into",
+            help="The project file to create, or to extend if it exists; its extension "
+            "chooses the format (any writable format).",
+            show_default=False,
+        ),
+    ],
+    pattern: Annotated[
+        str | None,
+        typer.Option(
+            "--pattern",
+            help="File name pattern assigning case and time point, e.g. '{case}_T{wave}.docx' "
+            "(fields: {case} {wave} {kind} {any}, and *).",
+        ),
+    ] = None,
+    kind: Annotated[
+        DocumentKind | None,
+        typer.Option("--kind", help="The kind of every imported document.", case_sensitive=False),
+    ] = None,
+    source_format: Annotated[
+        str | None,
+        typer.Option("--from", help="Read every file as this format (default: detected per file)."),
+    ] = None,
+    target_format: Annotated[
+        str | None,
+        typer.Option("--to", help="Write the project in this format (default: from --into)."),
+    ] = None,
+    option: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--option",
+            "-o",
+            help="An importer option as KEY=VALUE, e.g. text_columns=answer (repeatable).",
+        ),
+    ] = None,
+    keep_going: Annotated[
+        bool,
+        typer.Option(
+            "--keep-going",
+            help="Report bad files and skip them (default: stop at the first, writing nothing).",
+        ),
+    ] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No progress bar and no summary.")
+    ] = False,
+) -> None:
+    """Import files and folders (documents, transcripts, survey tables...) into one project."""
+    options = parse_options(option or [])
+    if pattern is not None:
+        try:
+            compiled: FilenamePattern | None = FilenamePattern.compile(pattern)
+        except OptionError as error:
+            raise typer.BadParameter(str(error), param_hint="--pattern") from None
+    else:
+        compiled = None
+    with user_errors(), _progress_bar(quiet) as progress:
+        result = import_into(
+            inputs,
+            into,
+            target_format=target_format,
+            pattern=compiled,
+            kind=kind,
+            format=source_format,
+            options=options,
+            keep_going=keep_going,
+            progress=progress,
+        )
+    for outcome in result.skipped:
+        message(f"skipped: {outcome.error}")
+    if quiet:
+        return
+    show_report(result.report, "import")
+    show_report(result.export_report, "export")
+    skipped = f", skipped {len(result.skipped)}" if result.skipped else ""
+    message(
+        f"imported {len(result.imported)} file(s), {result.documents} document(s){skipped}; "
+        f"wrote {into}"
+    )
+
+
+@hookimpl
+def register_commands(app: typer.Typer) -> None:
+    app.command(name="import")(import_files)

@@ -1,0 +1,355 @@
+"""Building a project from the records a :class:`~.reader.QdeReader` collected.
+
+Order follows the references: coders, variables, codes, cases, documents and codings here, then
+memos, links, themes and sets (in :mod:`.relations`). qualcode's own data (see :mod:`.extras`)
+is merged into each entity as it is made. Anything that would break a rule of the model is
+skipped and counted in the report.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+
+from qualcode.errors import IntegrityError
+from qualcode.formats import json_values
+from qualcode.formats.refiqda import extras
+from qualcode.formats.refiqda.positions import RawSelection as PositionSample
+from qualcode.formats.refiqda.positions import (
+    SourceText,
+    choose_convention,
+    convention_for_origin,
+    is_qualcode_origin,
+    to_canonical,
+)
+from qualcode.formats.refiqda.relations import RelationsBuilder
+from qualcode.formats.refiqda.sources import RawSelection, RawSource
+from qualcode.model import (
+    MANUAL,
+    Case,
+    Code,
+    Coder,
+    Coding,
+    Document,
+    DocumentKind,
+    Memo,
+    SourceFile,
+    SyncPoint,
+    Value,
+    VariableType,
+)
+from qualcode.project import Project
+
+VERIFY_SAMPLE = 5000
+"""At most about this many selections, spread over the file, are used to check positions."""
+
+
+def _stored_file(info: dict[str, Any], found: SourceFile | None) -> SourceFile:
+    """The original file as qualcode's note describes it, with the bytes the archive held."""
+    data = found.data if found is not None else None
+    if data is None and info.get("data") is not None:
+        try:
+            data = json_values.decode_value(info["data"], bytes)
+        except (KeyError, TypeError, ValueError, AttributeError):
+            data = None
+        if not isinstance(data, bytes):
+            data = None
+    path = info.get("path")
+    return SourceFile(
+        name=str(info.get("name", found.name if found else "")),
+        data=data,
+        path=str(path) if path is not None else None,
+        media_type=str(info.get("media_type", "")),
+    )
+
+
+class ProjectBuilder(RelationsBuilder):
+    """Second pass of reading: records to a sound project."""
+
+    # -- the build -------------------------------------------------------------------------
+
+    def build(self) -> Project:
+        project = self.project
+        if self.extras is not None:
+            project.origin = str(self.extras.project.get("origin", ""))
+            for name in ("created_by", "modified_by", "name", "description"):
+                if name in self.extras.project:
+                    setattr(project, name, str(self.extras.project[name]))
+        for coder in self.r.coders:
+            self.add(self.merged(coder), "user")
+        self._variables()
+        self._codes()
+        self._cases()
+        self._documents()
+        self._case_selections()
+        self._memos_and_links()
+        return project
+
+    def _variables(self) -> None:
+        used_by_cases = {v[0] for case in self.r.cases for v in case.values}
+        if self.extras is not None:
+            self.reserved = {
+                guid: role
+                for role, guid in self.extras.variables.items()
+                if role in ("kind", "time_point")
+            }
+        else:
+            for variable in self.r.variables:
+                if variable.id in used_by_cases:
+                    continue
+                if variable.name == extras.KIND_VARIABLE and variable.type is VariableType.TEXT:
+                    self.reserved[variable.id] = "kind"
+                if (
+                    variable.name == extras.TIME_POINT_VARIABLE
+                    and variable.type is VariableType.INTEGER
+                ):
+                    self.reserved[variable.id] = "time_point"
+        for variable in self.r.variables:
+            if variable.id in self.reserved:
+                continue
+            if self.add(self.merged(variable), "variable"):
+                self.variable_types[variable.id] = variable.type
+
+    def _in_stored_order(self, kind: str, items: list[Any], key: Any) -> list[Any]:
+        """``items`` in the order qualcode's note gives for ``kind`` (unknown ones last)."""
+        order = self.extras.order.get(kind) if self.extras is not None else None
+        if not order:
+            return items
+        rank = {entity_id: index for index, entity_id in enumerate(order)}
+        return sorted(items, key=lambda item: rank.get(key(item), len(rank)))
+
+    def _codes(self) -> None:
+        """Codes in the project's order: first without parents, then placed in the tree."""
+        records = self._in_stored_order("codes", self.r.codes, lambda r: r[0].id)
+        placed: list[Code] = []
+        for code, description in records:
+            stored = self.stored.get(code.id, {})
+            exclude: tuple[str, ...] = ()
+            if stored.get("_description", description) != description:
+                exclude = ("definition", "inclusion", "exclusion", "examples", "origin", "status")
+            code = self.merged(code, exclude=exclude)
+            if self.add(attrs.evolve(code, parent_id=None), "code") and code.parent_id:
+                placed.append(code)
+        for code in placed:
+            self._replace(code, "code parent")
+
+    def _cases(self) -> None:
+        for raw in self.r.cases:
+            attributes = {}
+            for variable_id, element, text in raw.values:
+                value = self.value(variable_id, element, text, f"case {raw.name}")
+                if value is not None:
+                    attributes[variable_id] = value
+            code_ids = [c for c in raw.code_refs if c in self.project.codes]
+            if len(code_ids) < len(raw.code_refs):
+                self.report.add("case references to codes that do not exist", raw.name)
+            case = Case(raw.guid, raw.name, raw.description, attributes, code_ids)
+            self.add(self.merged(case), "case")
+
+    # -- documents and codings -------------------------------------------------------------
+
+    def _documents(self) -> None:
+        raw_sources = self.r.raw_sources
+        expected = convention_for_origin(self.r.file_origin)
+        text_selections = [
+            (source.guid, s)
+            for source in raw_sources
+            for s in source.selections
+            if s.region is None and s.from_sync is None and s.to_sync is None
+        ]
+        step = max(1, len(text_selections) // VERIFY_SAMPLE)
+        samples = [
+            PositionSample(guid, s.start, s.end, s.name) for guid, s in text_selections[::step]
+        ]
+        texts = {s.guid: SourceText(s.text, s.origin) for s in raw_sources}
+        if is_qualcode_origin(self.r.file_origin):
+            convention = expected  # our own files say exactly how they count
+        else:
+            convention = choose_convention(
+                expected, samples, texts, self.report, self.r.file_origin
+            )
+        case_of: dict[str, str] = {}
+        for raw in self.r.cases:
+            if raw.guid not in self.project.cases:
+                continue
+            for document_id in raw.source_refs:
+                if document_id in case_of:
+                    self.report.add("sources in more than one case (first case kept)", raw.name)
+                else:
+                    case_of[document_id] = raw.guid
+        codings: list[Coding] = []
+        for source in raw_sources:
+            document = self._document(source, case_of.get(source.guid))
+            if document is None:
+                continue
+            offsets = convention.offset_map(source.text, source.origin)
+            clamped = 0
+            for selection in source.selections:
+                start, end, cut = self._span(source, selection, offsets)
+                clamped += cut
+                codings.extend(self._selection(document, selection, start, end))
+            if clamped:
+                self.report.warn(
+                    f"{clamped} selection(s) of {source.name!r} lay outside its text and were cut"
+                )
+        self._add_codings(codings)
+
+    def _document(self, source: RawSource, case_id: str | None) -> Document | None:
+        attributes: dict[str, Value] = {}
+        kind = DocumentKind.OTHER
+        time_point: int | None = None
+        for variable_id, element, text in source.values:
+            role = self.reserved.get(variable_id)
+            if role == "kind":
+                if text.strip() in {k.value for k in DocumentKind}:
+                    kind = DocumentKind(text.strip())
+                continue
+            if role == "time_point":
+                try:
+                    time_point = int(text.strip())
+                except ValueError:
+                    self.report.add("time points that are not whole numbers", source.name)
+                continue
+            value = self.value(variable_id, element, text, source.name)
+            if value is not None:
+                attributes[variable_id] = value
+        stored = self.stored.get(source.guid)
+        document = Document(
+            id=source.guid,
+            name=source.name,
+            text=source.text,
+            kind=kind,
+            source=source.kind,
+            case_id=case_id,
+            time_point=time_point,
+            description=source.description,
+            attributes=attributes,
+            source_file=source.source_file,
+            text_origin=source.origin if self.extras is None else None,
+            sync_points=(),
+            created_by=source.created_by,
+            created_at=source.created_at,
+            modified_by=source.modified_by,
+            modified_at=source.modified_at,
+        )
+        if stored and isinstance(stored.get("source_file"), dict):
+            document = attrs.evolve(
+                document, source_file=_stored_file(stored["source_file"], document.source_file)
+            )
+        if self.extras is not None:
+            document = attrs.evolve(document, kind=DocumentKind.OTHER, time_point=None)
+        document = self.merged(document, exclude=("source_file",))
+        offsets = None
+        points = []
+        for time_ms, position in source.sync_points.values():
+            if time_ms is None or position is None:
+                continue
+            if offsets is None:
+                offsets = convention_for_origin(self.r.file_origin).offset_map(
+                    source.text, source.origin
+                )
+            start, _end, _cut = to_canonical(offsets, position, position, len(source.text))
+            points.append(SyncPoint(start, time_ms))
+        if points:
+            document = attrs.evolve(document, sync_points=points)
+        return document if self.add(document, "source") else None
+
+    def _span(
+        self, source: RawSource, selection: RawSelection, offsets: Any
+    ) -> tuple[int, int, bool]:
+        if selection.region is not None:
+            return 0, 0, False
+        start, end = selection.start, selection.end
+        if selection.from_sync is not None or selection.to_sync is not None:
+            first = source.sync_points.get(selection.from_sync or "", (None, None))[1]
+            last = source.sync_points.get(selection.to_sync or "", (None, None))[1]
+            if first is None or last is None:
+                self.report.add("transcript selections without positioned sync points", source.name)
+                return 0, 0, False
+            start, end = first, last
+        return to_canonical(offsets, start, end, len(source.text))
+
+    def _selection(
+        self, document: Document, selection: RawSelection, start: int, end: int
+    ) -> list[Coding]:
+        made: list[Coding] = []
+        if selection.region is None:
+            self.selection_spans[selection.guid] = (document.id, start, end)
+        for raw in selection.codings:
+            coder_id = raw.coder_id or selection.coder_id
+            if coder_id is not None and coder_id not in self.project.coders:
+                self.add(Coder(coder_id, f"user {coder_id[:8]}"), "user")
+                self.report.warn(f"coder {coder_id} is not among the users; added as a user")
+            coding = Coding(
+                id=raw.guid,
+                document_id=document.id,
+                code_id=raw.code_id,
+                start=start,
+                end=end,
+                coder_id=coder_id,
+                created=raw.created or selection.created,
+                provenance=MANUAL,
+                region=selection.region,
+            )
+            made.append(self.merged(coding))
+            for note in raw.note_refs:
+                self.attachments[note].append(raw.guid)
+        coding_ids = [c.id for c in made]
+        self.selection_codings[selection.guid] = coding_ids
+        for note in selection.note_refs:
+            if coding_ids:
+                self.attachments[note].extend(coding_ids)
+            elif selection.region is None:
+                self._anchor(note, document.id, start, end)
+            else:
+                self.attachments[note].append(document.id)
+        if selection.description.strip():
+            memo_span = (start, end) if selection.region is None else (None, None)
+            self.selection_memos.append(
+                Memo(
+                    id=selection.guid,
+                    name=selection.name or "Selection note",
+                    text=selection.description,
+                    target_ids=(document.id, *coding_ids),
+                    start=memo_span[0],
+                    end=memo_span[1],
+                )
+            )
+        elif not coding_ids and not selection.note_refs:
+            self.report.add("selections without codes or notes", document.name)
+        return made
+
+    def _add_codings(self, codings: list[Coding]) -> None:
+        project = self.project
+        good: list[Coding] = []
+        seen: set[str] = set()
+        for coding in codings:
+            if coding.code_id not in project.codes:
+                self.report.add("codings of codes that do not exist", self.r.label)
+                continue
+            if coding.id in seen:
+                self.skip("coding", f"id {coding.id} is used twice")
+                continue
+            seen.add(coding.id)
+            good.append(coding)
+        good = self._in_stored_order("codings", good, lambda c: c.id)
+        try:
+            project.add_codings(good)
+        except IntegrityError:  # an id shared with another kind of entity: go one by one
+            for coding in good:
+                if coding.id not in project.codings:
+                    self.add(coding, "coding")
+
+    def _case_selections(self) -> None:
+        for raw in self.r.cases:
+            if not raw.selection_refs or raw.guid not in self.project.cases:
+                continue
+            coding_ids: list[str] = []
+            for ref in raw.selection_refs:
+                found = self.selection_codings.get(ref)
+                if not found:
+                    self.report.add("case references to selections without codings", raw.name)
+                coding_ids.extend(found or ())
+            case = self.project.cases[raw.guid]
+            self.project.add_case(attrs.evolve(case, coding_ids=coding_ids), replace=True)

@@ -1,0 +1,222 @@
+"""The .qdpx container: a ZIP with one ``.qde`` and a ``sources/`` folder, opened safely.
+
+Reading refuses member paths that are absolute or climb out with ``..``, bounds every member's
+decompressed size (and its compression ratio, which gives a decompression bomb away), and turns
+every ZIP failure into a :class:`~qualcode.errors.ParseError` naming the file. Writing refuses
+internal files over 2^31-1 bytes, the limit of the standard.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import zipfile
+import zlib
+from collections.abc import Iterable
+from pathlib import Path, PurePosixPath
+from typing import IO
+
+import attrs
+
+from qualcode.errors import OutputError, ParseError, UnsafeInputError
+from qualcode.fileio import atomic_output, require_file
+
+MAX_INTERNAL_FILE = 2**31 - 1
+"""The largest internal file REFI-QDA allows (bytes)."""
+
+
+@attrs.frozen
+class Limits:
+    """Bounds on what a container may expand to."""
+
+    max_member: int = MAX_INTERNAL_FILE
+    """Largest decompressed size of one member, in bytes."""
+    max_total: int = 16 * 2**30
+    """Largest decompressed size of all members read, in bytes."""
+    max_ratio: int = 200
+    """Largest compression ratio accepted for members over ``ratio_floor`` bytes."""
+    ratio_floor: int = 2**20
+
+
+DEFAULT_LIMITS = Limits()
+
+_DRIVE = re.compile(r"^[A-Za-z]:")
+
+
+def check_member_name(name: str, label: str) -> None:
+    """Refuse a ZIP member name that is absolute or leaves the archive's folder."""
+    unified = name.replace("\\", "/")
+    parts = unified.split("/")
+    if unified.startswith("/") or _DRIVE.match(unified) or ".." in parts or "\x00" in name:
+        raise UnsafeInputError(
+            f"the archive holds a member with an unsafe path: {name!r}",
+            path=label,
+            hint="an archive member may not be absolute or contain '..'; the file was not read",
+        )
+
+
+class QdpxArchive:
+    """A .qdpx opened for reading: its ``.qde`` and its internal source files."""
+
+    def __init__(self, path: Path, limits: Limits = DEFAULT_LIMITS) -> None:
+        self.path = require_file(path)
+        self.label = str(path)
+        self.limits = limits
+        self._read_total = 0
+        try:
+            self._zip = zipfile.ZipFile(self.path)
+            infos = self._zip.infolist()
+        except (
+            zipfile.BadZipFile,
+            zipfile.LargeZipFile,
+            OSError,
+            EOFError,
+            ValueError,
+            NotImplementedError,
+            UnicodeDecodeError,
+        ) as error:
+            raise ParseError(
+                f"not a readable ZIP archive ({error})",
+                path=self.label,
+                hint="a .qdpx is a ZIP file; export the project again",
+            ) from None
+        for info in infos:
+            check_member_name(info.filename, self.label)
+        self._files = {info.filename: info for info in infos if not info.is_dir()}
+        self.qde_name = self._find_qde()
+        base = posixpath.dirname(self.qde_name)
+        self._sources: dict[str, str] = {}
+        self._by_basename: dict[str, str] = {}
+        for name in self._files:
+            folder, _, leaf = name.rpartition("/")
+            if not leaf:
+                continue
+            self._by_basename.setdefault(leaf.lower(), name)
+            parent = posixpath.dirname(folder) if folder else None
+            if folder and folder.rpartition("/")[2].lower() == "sources" and parent == base:
+                self._sources[leaf.lower()] = name
+
+    def close(self) -> None:
+        self._zip.close()
+
+    def __enter__(self) -> QdpxArchive:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _find_qde(self) -> str:
+        candidates = [n for n in self._files if n.lower().endswith(".qde")]
+        root = [n for n in candidates if "/" not in n]
+        chosen = root or candidates
+        if len(chosen) == 1:
+            return chosen[0]
+        if not chosen:
+            raise ParseError(
+                "the archive holds no .qde project file",
+                path=self.label,
+                hint="a .qdpx needs one project.qde at its root",
+            )
+        raise ParseError(
+            f"the archive holds {len(chosen)} .qde files ({', '.join(sorted(chosen))})",
+            path=self.label,
+            hint="keep exactly one .qde in the archive",
+        )
+
+    def read_qde(self) -> bytes:
+        """The bytes of the project XML."""
+        return self.read_member(self.qde_name)
+
+    def source_member(self, file_name: str) -> str | None:
+        """The member holding internal file ``file_name`` (``Sources/`` in any case), or None."""
+        leaf = PurePosixPath(file_name.replace("\\", "/")).name.lower()
+        return self._sources.get(leaf) or self._by_basename.get(leaf)
+
+    def member_label(self, member: str) -> str:
+        return f"{self.label}!{member}"
+
+    def read_member(self, member: str) -> bytes:
+        """A member's bytes, within the size and ratio bounds."""
+        info = self._files[member]
+        label = self.member_label(member)
+        limits = self.limits
+        declared = info.file_size
+        if declared > limits.max_member:
+            raise UnsafeInputError(
+                f"member expands to {declared} bytes, over the limit of {limits.max_member}",
+                path=label,
+                hint="REFI-QDA internal files are at most 2^31-1 bytes",
+            )
+        if declared > limits.ratio_floor and declared > limits.max_ratio * max(
+            info.compress_size, 1
+        ):
+            raise UnsafeInputError(
+                f"member compresses {declared // max(info.compress_size, 1)}:1, which only a "
+                "decompression bomb does",
+                path=label,
+                hint="the file was not read",
+            )
+        if self._read_total + declared > limits.max_total:
+            raise UnsafeInputError(
+                f"the archive expands to more than {limits.max_total} bytes",
+                path=self.label,
+                hint="the file was not read",
+            )
+        chunks: list[bytes] = []
+        size = 0
+        try:
+            with self._zip.open(info) as stream:
+                while True:
+                    chunk = stream.read(1 << 20)
+                    if not chunk:
+                        break
+                    size += len(chunk)
+                    if size > declared or size > limits.max_member:
+                        raise UnsafeInputError(
+                            "member expands beyond its declared size", path=label
+                        )
+                    chunks.append(chunk)
+        except UnsafeInputError:
+            raise
+        except (
+            zipfile.BadZipFile,
+            zlib.error,
+            EOFError,
+            OSError,
+            NotImplementedError,
+            RuntimeError,
+            ValueError,
+        ) as error:
+            raise ParseError(
+                f"cannot extract ({error})",
+                path=label,
+                hint="the archive is damaged or encrypted; export the project again",
+            ) from None
+        self._read_total += size
+        return b"".join(chunks)
+
+
+def write_qdpx(
+    path: Path, qde: bytes, sources: Iterable[tuple[str, bytes]], folder: str = "sources"
+) -> None:
+    """Write a .qdpx atomically: ``project.qde`` and ``<folder>/<name>`` per internal file."""
+    entries = list(sources)
+    for name, data in entries:
+        if len(data) > MAX_INTERNAL_FILE:
+            raise OutputError(
+                f"internal file {name} has {len(data)} bytes, over the REFI-QDA limit of "
+                f"{MAX_INTERNAL_FILE}",
+                path=path,
+                hint="keep the file outside the project (a relative or absolute path) instead",
+            )
+    with atomic_output(path) as stream:
+        _write_zip(stream, qde, entries, folder)
+
+
+def _write_zip(
+    stream: IO[bytes], qde: bytes, entries: list[tuple[str, bytes]], folder: str
+) -> None:
+    with zipfile.ZipFile(stream, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
+        zf.writestr("project.qde", qde)
+        for name, data in entries:
+            zf.writestr(f"{folder}/{name}", data)

@@ -1,0 +1,283 @@
+"""qualcode's own data inside a .qdpx, so that qualcode reads its export back unchanged.
+
+REFI-QDA has no place for theme details, codebook fields, provenance, document kinds and time
+points, coder types or text structure. Other tools see the nearest thing (themes as sets of
+codes, codebook fields in descriptions, kinds and time points as variables); the exact values
+travel in one note named :data:`NOTE_NAME` whose text is JSON. A reader that does not know it
+shows it as an ordinary note; qualcode applies it only to entities whose GUIDs still match.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import types
+import typing
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+
+from qualcode.formats.json_values import decode_value, encode_value, field_types
+from qualcode.model import (
+    MANUAL,
+    Code,
+    Coder,
+    Coding,
+    Document,
+    Memo,
+    Set,
+    SourceKind,
+    Theme,
+)
+from qualcode.project import Project
+
+NOTE_NAME = "qualcode data (read by qualcode; safe to delete elsewhere)"
+FORMAT = "qualcode-refiqda"
+VERSION = 1
+NAMESPACE = uuid.UUID("5c0d3a8e-7f41-4d5e-9a51-6b1c0e2f9d73")
+
+KIND_VARIABLE = "Document kind"
+TIME_POINT_VARIABLE = "Time point"
+
+_CODE_FIELDS = ("definition", "inclusion", "exclusion", "examples", "origin", "status")
+_TIMES = ("created_by", "created_at", "modified_by", "modified_at")
+_DOCUMENT_FIELDS = ("kind", "time_point", "text_origin", "paragraphs", "turns")
+
+
+def derived_id(*parts: str) -> str:
+    """A stable GUID derived from other ids (for selections, anchors, sync points)."""
+    return str(uuid.uuid5(NAMESPACE, "/".join(parts)))
+
+
+def _fields(entity: Any, names: tuple[str, ...]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name in names:
+        value = getattr(entity, name)
+        default: Any = attrs.fields_dict(type(entity))[name].default
+        if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
+            default = default.factory()
+        if value != default:
+            out[name] = encode_value(value)
+    return out
+
+
+@attrs.define
+class Extras:
+    """What the note carries: fields by entity id, and a few project-wide facts."""
+
+    target: str = "spec"
+    project: dict[str, Any] = attrs.field(factory=dict)
+    entities: dict[str, dict[str, Any]] = attrs.field(factory=dict)
+    variables: dict[str, str] = attrs.field(factory=dict)
+    """Role -> GUID of the variables standing for document kind and time point."""
+    real_links: list[str] = attrs.field(factory=list)
+    order: dict[str, list[str]] = attrs.field(factory=dict)
+    """Kind -> ids in the project's order, where the XML's nesting changes it (codes, codings)."""
+    """Links that start at a note but are links, not a note's attachments."""
+
+    def put(self, entity_id: str, values: dict[str, Any]) -> None:
+        if values:
+            self.entities.setdefault(entity_id, {}).update(values)
+
+    def to_json(self) -> str:
+        data = {
+            "format": FORMAT,
+            "version": VERSION,
+            "target": self.target,
+            "project": self.project,
+            "variables": self.variables,
+            "real_links": self.real_links,
+            "order": self.order,
+            "entities": self.entities,
+        }
+        return json.dumps(data, ensure_ascii=True, separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, text: str) -> Extras | None:
+        """The extras in a note's text, or None if it is not ours or not readable."""
+        try:
+            data = json.loads(text)
+        except ValueError:
+            return None
+        if not isinstance(data, dict) or data.get("format") != FORMAT:
+            return None
+        if data.get("version") != VERSION:
+            return None
+        try:
+            return cls(
+                target=str(data.get("target", "spec")),
+                project=dict(data.get("project", {})),
+                entities={str(k): dict(v) for k, v in dict(data.get("entities", {})).items()},
+                variables={str(k): str(v) for k, v in dict(data.get("variables", {})).items()},
+                real_links=[str(v) for v in data.get("real_links", [])],
+                order={str(k): [str(i) for i in v] for k, v in dict(data.get("order", {})).items()},
+            )
+        except (TypeError, ValueError, AttributeError):
+            return None
+
+
+def is_guid(value: str | None) -> bool:
+    if not value:
+        return False
+    try:
+        uuid.UUID(value.strip().strip("{}"))
+    except ValueError:
+        return False
+    return True
+
+
+NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+"""Characters XML 1.0 cannot hold."""
+
+
+def xml_safe(text: str) -> str:
+    """``text`` with characters XML cannot hold replaced by U+FFFD."""
+    return NOT_XML.sub("\ufffd", text)
+
+
+def _unsafe(value: Any) -> bool:
+    if isinstance(value, str):
+        return NOT_XML.search(value) is not None
+    if isinstance(value, tuple):
+        return any(_unsafe(v) for v in value)
+    if isinstance(value, Mapping):
+        return any(_unsafe(v) for v in value.values())
+    return False
+
+
+def _exact_strings(entity: Any, skip: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Fields holding characters XML cannot carry, stored exactly."""
+    return {
+        field.name: encode_value(getattr(entity, field.name))
+        for field in attrs.fields(type(entity))
+        if field.name not in skip and _unsafe(getattr(entity, field.name))
+    }
+
+
+def collect(
+    project: Project, found: Extras, description_of: dict[str, str], *, inline_text: bool
+) -> Extras:
+    """Add to ``found`` what a project's REFI-QDA XML cannot say exactly.
+
+    ``description_of`` maps code and theme ids to the description text written for them.
+    """
+    extras = found
+    if project.origin:
+        extras.project["origin"] = project.origin
+    for name in ("created_by", "modified_by"):
+        value = getattr(project, name)
+        if value is not None and not is_guid(value):
+            extras.project[name] = value
+    for name in ("name", "description"):
+        if _unsafe(getattr(project, name)):
+            extras.project[name] = getattr(project, name)
+    for coder in project.coders:
+        extras.put(coder.id, _fields(coder, ("machine",)) | _exact_strings(coder))
+    for code in project.codes:
+        values = _fields(code, _CODE_FIELDS + _TIMES) | _exact_strings(code)
+        if values:
+            values["_description"] = xml_safe(description_of.get(code.id, ""))
+        extras.put(code.id, values)
+    for theme in project.themes:
+        values = _fields(theme, ("definition", "narrative", "status", "parent_id", "code_ids"))
+        values |= _exact_strings(theme)
+        values["_theme"] = True
+        values["_description"] = xml_safe(description_of.get(theme.id, ""))
+        extras.put(theme.id, values)
+    skip_text = () if inline_text else ("text",)
+    for document in project.documents:
+        values = _fields(document, _DOCUMENT_FIELDS) | _exact_strings(document, skip_text)
+        values.pop("source_file", None)
+        for name in _TIMES[0::2]:
+            value = getattr(document, name)
+            if value is not None and not is_guid(value):
+                values[name] = encode_value(value)
+        if document.source is not SourceKind.AUDIO and document.source is not SourceKind.VIDEO:
+            values |= _fields(document, ("sync_points",))
+        extras.put(document.id, values)
+    for coding in project.codings:
+        if coding.provenance is not MANUAL and coding.provenance != MANUAL:
+            extras.put(coding.id, {"provenance": encode_value(coding.provenance)})
+    for memo in project.memos:
+        values = _exact_strings(memo)
+        if len(memo.target_ids) > 1:
+            values["target_ids"] = list(memo.target_ids)
+        for name in _TIMES[0::2]:
+            value = getattr(memo, name)
+            if value is not None and not is_guid(value):
+                values[name] = encode_value(value)
+        extras.put(memo.id, values)
+    for group in project.sets:
+        values = _exact_strings(group)
+        if group.member_ids:
+            values["member_ids"] = list(group.member_ids)
+        extras.put(group.id, values)
+    for entity in (*project.variables, *project.cases, *project.links):
+        extras.put(entity.id, _exact_strings(entity))
+    memo_ids = {m.id for m in project.memos}
+    extras.real_links = [link.id for link in project.links if link.origin_id in memo_ids]
+    return extras
+
+
+def decode_fields(cls: type[Any], values: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """Stored values decoded to the field types of ``cls``, and the names that did not fit.
+
+    Unknown names are skipped; a value of the wrong type (a damaged note) is left out and named.
+    """
+    hints = field_types(cls)  # type: ignore[arg-type]
+    decoded: dict[str, Any] = {}
+    bad: list[str] = []
+    for name, raw in values.items():
+        if name.startswith("_") or name not in hints:
+            continue
+        try:
+            value = decode_value(raw, hints[name])
+        except (KeyError, TypeError, ValueError, AttributeError, IndexError):
+            bad.append(name)
+            continue
+        if fits(value, hints[name]):
+            decoded[name] = value
+        else:
+            bad.append(name)
+    return decoded, bad
+
+
+def fits(value: Any, hint: Any) -> bool:
+    """Whether a decoded value has the type a model field declares (checked deeply)."""
+    if hint is Any:
+        return True
+    origin = typing.get_origin(hint)
+    if origin in (typing.Union, types.UnionType):
+        return any(fits(value, option) for option in typing.get_args(hint))
+    if origin is tuple:
+        item = typing.get_args(hint)[0]
+        return isinstance(value, tuple) and all(fits(v, item) for v in value)
+    if origin is not None:
+        return isinstance(value, origin)
+    if hint is type(None):
+        return value is None
+    if hint is float:
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    if hint is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if isinstance(hint, type) and attrs.has(hint):
+        if not isinstance(value, hint):
+            return False
+        field_hints = field_types(hint)
+        return all(fits(getattr(value, f.name), field_hints[f.name]) for f in attrs.fields(hint))
+    if isinstance(hint, type):
+        return isinstance(value, hint)
+    return True
+
+
+KINDS: dict[str, type[Any]] = {
+    "coder": Coder,
+    "code": Code,
+    "theme": Theme,
+    "document": Document,
+    "coding": Coding,
+    "memo": Memo,
+    "set": Set,
+}

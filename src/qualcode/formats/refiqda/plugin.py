@@ -1,0 +1,196 @@
+"""The REFI-QDA importers and exporters, registered as a built-in plugin.
+
+``qdpx``: a whole project in a ZIP; ``qde``: the project XML alone (texts inline); ``qdc``: a
+codebook. Exporters take ``target`` (spec, nvivo, atlasti, maxqda, qualcoder).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from qualcode.errors import OptionError
+from qualcode.fileio import atomic_output, read_bytes, require_file
+from qualcode.formats.base import Exporter, Importer, ImportResult
+from qualcode.formats.refiqda.codebook import read_codebook, write_codebook
+from qualcode.formats.refiqda.container import DEFAULT_LIMITS, Limits, QdpxArchive, write_qdpx
+from qualcode.formats.refiqda.reader import QdeReader
+from qualcode.formats.refiqda.targets import TARGETS, get_target
+from qualcode.formats.refiqda.writer import QdeWriter
+from qualcode.hookspecs import hookimpl
+from qualcode.project import Project
+from qualcode.reports import LossReport
+
+_TARGET_HELP = "the program to write for: " + ", ".join(TARGETS) + " (default: spec)"
+
+
+def _version() -> str:
+    from qualcode import __version__
+
+    return __version__
+
+
+def _limits(options: dict[str, Any]) -> Limits:
+    unknown = set(options) - {"max_bytes"}
+    if unknown:
+        raise OptionError(f"unknown option(s) {', '.join(sorted(unknown))}; known: max_bytes")
+    if "max_bytes" not in options:
+        return DEFAULT_LIMITS
+    try:
+        limit = int(options["max_bytes"])
+    except (TypeError, ValueError):
+        raise OptionError(
+            f"max_bytes must be a whole number, not {options['max_bytes']!r}"
+        ) from None
+    return Limits(max_member=min(limit, DEFAULT_LIMITS.max_member), max_total=limit)
+
+
+def _export_target(options: dict[str, Any], allowed: tuple[str, ...] = ("target",)) -> str:
+    unknown = set(options) - set(allowed)
+    if unknown:
+        raise OptionError(
+            f"unknown option(s) {', '.join(sorted(unknown))}; known: {', '.join(allowed)}"
+        )
+    return get_target(options.get("target")).name
+
+
+class QdpxImporter(Importer):
+    name = "qdpx"
+    extensions = (".qdpx",)
+    description = "REFI-QDA project (.qdpx from NVivo, ATLAS.ti, MAXQDA, QualCoder, ...)"
+    options = {"max_bytes": "refuse archives that expand to more bytes than this"}
+
+    @classmethod
+    def sniff(cls, path: Path, head: bytes) -> bool:
+        return head.startswith(b"PK\x03\x04") and b".qde" in head
+
+    def read(self, path: Path, **options: Any) -> ImportResult:
+        limits = _limits(options)
+        report = LossReport()
+        with QdpxArchive(path, limits) as archive:
+            data = archive.read_qde()
+
+            def resolve(name: str) -> bytes | None:
+                member = archive.source_member(name)
+                return archive.read_member(member) if member is not None else None
+
+            reader = QdeReader(archive.member_label(archive.qde_name), resolve, report)
+            project = reader.read(data)
+        return ImportResult(project, report)
+
+
+class QdeImporter(Importer):
+    name = "qde"
+    extensions = (".qde",)
+    description = (
+        "REFI-QDA project XML alone (.qde); internal files from a sources/ folder beside it"
+    )
+    options = {"max_bytes": "refuse internal files larger than this"}
+
+    @classmethod
+    def sniff(cls, path: Path, head: bytes) -> bool:
+        return b"<Project" in head and b"QDA-XML:project" in head
+
+    def read(self, path: Path, **options: Any) -> ImportResult:
+        limits = _limits(options)
+        path = require_file(path)
+        report = LossReport()
+        files = _sources_beside(path)
+
+        def resolve(name: str) -> bytes | None:
+            match = files.get(PurePosixPath(name).name.lower())
+            if match is None or match.stat().st_size > limits.max_member:
+                return None
+            return match.read_bytes()
+
+        project = QdeReader(str(path), resolve, report).read(read_bytes(path))
+        return ImportResult(project, report)
+
+
+def _sources_beside(qde: Path) -> dict[str, Path]:
+    """Files of the ``sources/`` folder (any case) beside a bare .qde, by lower-case name."""
+    folder = next(
+        (p for p in qde.parent.iterdir() if p.is_dir() and p.name.lower() == "sources"), None
+    )
+    if folder is None:
+        return {}
+    return {p.name.lower(): p for p in folder.iterdir() if p.is_file()}
+
+
+class QdcImporter(Importer):
+    name = "qdc"
+    extensions = (".qdc",)
+    description = "REFI-QDA codebook (.qdc): codes and sets of codes"
+
+    @classmethod
+    def sniff(cls, path: Path, head: bytes) -> bool:
+        return b"<CodeBook" in head and b"QDA-XML:codebook" in head
+
+    def read(self, path: Path, **options: Any) -> ImportResult:
+        _limits(options)
+        report = LossReport()
+        return ImportResult(read_codebook(require_file(path), report), report)
+
+
+class QdpxExporter(Exporter):
+    name = "qdpx"
+    extensions = (".qdpx",)
+    description = "REFI-QDA project (.qdpx), schema-valid, positions for the chosen target"
+    options = {"target": _TARGET_HELP}
+
+    def write(self, project: Project, path: Path, **options: Any) -> LossReport:
+        target = get_target(_export_target(options))
+        writer = QdeWriter(project, target, container=True, version=_version())
+        qde = writer.build()
+        write_qdpx(Path(path), qde, writer.files, folder=target.folder)
+        return writer.report
+
+    def losses(self, project: Project, **options: Any) -> LossReport:
+        """What :meth:`write` would report, without compressing or writing anything."""
+        target = get_target(_export_target(options))
+        writer = QdeWriter(project, target, container=True, version=_version())
+        writer.build()
+        return writer.report
+
+
+class QdeExporter(Exporter):
+    name = "qde"
+    extensions = (".qde",)
+    description = "REFI-QDA project XML alone (.qde), texts inline, no original files"
+    options = {"target": _TARGET_HELP}
+
+    def write(self, project: Project, path: Path, **options: Any) -> LossReport:
+        target = get_target(_export_target(options))
+        writer = QdeWriter(project, target, container=False, version=_version())
+        data = writer.build()
+        with atomic_output(path) as stream:
+            stream.write(data)
+        return writer.report
+
+    def losses(self, project: Project, **options: Any) -> LossReport:
+        """What :meth:`write` would report, without writing anything."""
+        target = get_target(_export_target(options))
+        writer = QdeWriter(project, target, container=False, version=_version())
+        writer.build()
+        return writer.report
+
+
+class QdcExporter(Exporter):
+    name = "qdc"
+    extensions = (".qdc",)
+    description = "REFI-QDA codebook (.qdc): codes, sets of codes, themes as sets"
+    options = {"target": "accepted for symmetry; a codebook is the same for every program"}
+
+    def write(self, project: Project, path: Path, **options: Any) -> LossReport:
+        _export_target(options)
+        return write_codebook(project, Path(path), _version())
+
+
+@hookimpl
+def register_importers() -> list[type[Importer]]:
+    return [QdpxImporter, QdeImporter, QdcImporter]
+
+
+@hookimpl
+def register_exporters() -> list[type[Exporter]]:
+    return [QdpxExporter, QdeExporter, QdcExporter]

@@ -1,0 +1,329 @@
+"""Writing REFI-QDA sources: texts, PDFs, pictures, audio and video, with their selections.
+
+Positions, line ends and BOM follow the target. One selection is written per coding (NVivo's
+way; every reader accepts it), named with the start of its quote so a reader can check positions.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from qualcode.formats import json_values
+from qualcode.formats.refiqda import extras
+from qualcode.formats.refiqda.targets import is_rich_file
+from qualcode.formats.refiqda.writer_base import XmlWriter
+from qualcode.formats.refiqda.xml import Element
+from qualcode.model import (
+    Coding,
+    Document,
+    MediaRange,
+    Memo,
+    PdfRegion,
+    PictureRegion,
+    SourceKind,
+)
+from qualcode.text import OffsetMap
+
+NAME_QUOTE_LENGTH = 40
+"""How much of its quote a selection's name carries."""
+
+_SOURCE_ELEMENTS = {
+    SourceKind.TEXT: "TextSource",
+    SourceKind.PDF: "PDFSource",
+    SourceKind.PICTURE: "PictureSource",
+    SourceKind.AUDIO: "AudioSource",
+    SourceKind.VIDEO: "VideoSource",
+}
+
+
+class SourceWriter(XmlWriter):
+    """Writes the ``Sources`` section."""
+
+    def _sources(self, root: Element) -> None:
+        project = self.project
+        if not len(project.documents):
+            return
+        codings: dict[str, list[Coding]] = defaultdict(list)
+        for coding in project.codings:
+            codings[coding.document_id].append(coding)
+        sources = self.sub(root, "Sources")
+        for document in project.documents:
+            self._source(sources, document, codings.get(document.id, []))
+
+    def _source_attributes(self, document: Document) -> dict[str, str | None]:
+        return {
+            "guid": document.id,
+            "name": document.name,
+            "creatingUser": self._user(document.created_by),
+            "creationDateTime": self._time(document.created_at),
+            "modifyingUser": self._user(document.modified_by),
+            "modifiedDateTime": self._time(document.modified_at),
+        }
+
+    def _fits(self, document: Document, coding: Coding) -> bool:
+        """Whether a coding's region (if any) can be written for its source's kind."""
+        if coding.region is None:
+            return True
+        return _region_attributes(document.source, coding.region) is not None
+
+    def _source(self, sources: Element, document: Document, codings: list[Coding]) -> None:
+        kind = document.source
+        attributes = self._source_attributes(document)
+        region_codings = [c for c in codings if c.region is not None and self._fits(document, c)]
+        text_codings = [c for c in codings if c.region is None or not self._fits(document, c)]
+        for coding in codings:
+            if coding.region is not None and not self._fits(document, coding):
+                self.extras.put(coding.id, {"region": json_values.encode_value(coding.region)})
+                self._tool_loss(f"box or time codings that do not fit a {kind.value} source")
+        if "\r" in document.text:
+            self.report.add("carriage returns inside texts (read back as line ends)", document.name)
+        if kind is SourceKind.TEXT:
+            rich = self._original_path(document, rich_only=True)
+            element = self.sub(sources, "TextSource", **attributes, richTextPath=rich)
+            self.description(element, document.description)
+            self._text_body(element, document, text_codings, document.id)
+        else:
+            path = self._original_path(document, rich_only=False)
+            element = self.sub(sources, _SOURCE_ELEMENTS[kind], **attributes, path=path)
+            self.description(element, document.description)
+            self._media_body(element, document, text_codings, region_codings)
+        self.note_refs(element, document.id)
+        for variable_id, value in document.attributes.items():
+            self.variable_value(element, variable_id, value)
+        if self._kind_variable is not None and document.kind.value != "other":
+            element_value = self.sub(element, "VariableValue")
+            self.sub(element_value, "VariableRef", targetGUID=self._kind_variable)
+            self.text_child(element_value, "TextValue", document.kind.value)
+        if self._time_variable is not None and document.time_point is not None:
+            element_value = self.sub(element, "VariableValue")
+            self.sub(element_value, "VariableRef", targetGUID=self._time_variable)
+            self.text_child(element_value, "IntegerValue", str(document.time_point))
+
+    def _original_path(self, document: Document, *, rich_only: bool) -> str | None:
+        """The path attribute for a document's original file; qualcode's note keeps the rest."""
+        original = document.source_file
+        if original is None:
+            return None
+        stored: dict[str, object] = {
+            "name": original.name,
+            "media_type": original.media_type,
+            "path": original.path,
+        }
+        self.extras.put(document.id, {"source_file": stored})
+        if rich_only and not is_rich_file(original.name):
+            self._keep_in_note(document, stored, "original files that are not rich text")
+            return None
+        if original.data is not None and self.container:
+            extension = _extension(original.name)
+            file_name = f"{document.id}.{extension}"
+            self.files.append((file_name, original.data))
+            return f"internal://{file_name}"
+        if original.data is not None:
+            self._keep_in_note(document, stored, "original files (a bare .qde cannot carry them)")
+        if original.path:
+            return _path_with_scheme(original.path)
+        return None
+
+    def _keep_in_note(self, document: Document, stored: dict[str, object], what: str) -> None:
+        """Keep a small original file in qualcode's note; report a large one as lost."""
+        original = document.source_file
+        if original is None or original.data is None:
+            return
+        if len(original.data) <= MAX_NOTE_FILE:
+            stored["data"] = json_values.encode_value(original.data)
+            self._tool_loss(what)
+        else:
+            self.report.add(what, document.name)
+
+    def _text_file(self, owner_id: str, document: Document) -> tuple[str | None, OffsetMap]:
+        """Where a text goes (internal file or inline) and the map of its positions.
+
+        A NUL character (which no reader accepts in a text file) is written as U+FFFD, one
+        position wide like the original; qualcode's note keeps the exact text.
+        """
+        text = document.text
+        if self.container:
+            written = text
+            if "\x00" in text:
+                written = text.replace("\x00", "\ufffd")
+                self.extras.put(document.id, {"text": text})
+                self._tool_loss("NUL characters in texts (written as U+FFFD)")
+            data = self.target.encode(written.encode("utf-8", "replace").decode("utf-8"))
+            file_name = f"{owner_id}.txt"
+            self.files.append((file_name, data))
+            return f"internal://{file_name}", self.target.convention.offset_map(
+                text, self.target.text_origin
+            )
+        return None, self.target.convention.offset_map(text, None)
+
+    def _text_body(
+        self, element: Element, document: Document, codings: list[Coding], owner_id: str
+    ) -> None:
+        """PlainTextContent or plainTextPath, then one PlainTextSelection per coding and anchor."""
+        path, offsets = self._text_file(owner_id, document)
+        if path is not None:
+            element.set("plainTextPath", path)
+        else:
+            self.text_child(element, "PlainTextContent", document.text)
+        text = document.text
+        for coding in codings:
+            start, end = offsets.to_external(coding.start), offsets.to_external(coding.end)
+            selection = self.sub(
+                element,
+                "PlainTextSelection",
+                guid=self._selection_of[coding.id],
+                name=text[coding.start : coding.end][:NAME_QUOTE_LENGTH],
+                startPosition=str(start),
+                endPosition=str(end),
+                creatingUser=coding.coder_id,
+                creationDateTime=self._time(coding.created),
+            )
+            self._coding(selection, coding)
+        for memo in self._anchors.get(document.id, ()):
+            assert memo.start is not None and memo.end is not None
+            selection = self.sub(
+                element,
+                "PlainTextSelection",
+                guid=extras.derived_id(memo.id, "anchor"),
+                name=text[memo.start : memo.end][:NAME_QUOTE_LENGTH],
+                startPosition=str(offsets.to_external(memo.start)),
+                endPosition=str(offsets.to_external(memo.end)),
+            )
+            self.sub(selection, "NoteRef", targetGUID=memo.id)
+
+    def _media_body(
+        self,
+        element: Element,
+        document: Document,
+        text_codings: list[Coding],
+        region_codings: list[Coding],
+    ) -> None:
+        kind = document.source
+        has_text = bool(document.text) or bool(text_codings) or bool(self._anchors.get(document.id))
+        if kind is SourceKind.PICTURE and has_text:
+            holder = self.sub(
+                element, "TextDescription", guid=extras.derived_id(document.id, "text")
+            )
+            self._text_body(holder, document, text_codings, holder.get("guid", ""))
+        if kind in (SourceKind.AUDIO, SourceKind.VIDEO) and (has_text or document.sync_points):
+            self._transcript(element, document, text_codings)
+        selection_name = {
+            SourceKind.PDF: "PDFSelection",
+            SourceKind.PICTURE: "PictureSelection",
+            SourceKind.AUDIO: "AudioSelection",
+            SourceKind.VIDEO: "VideoSelection",
+        }[kind]
+        for coding in region_codings:
+            attributes = _region_attributes(kind, coding.region)
+            assert attributes is not None
+            if (coding.start, coding.end) != (0, 0):
+                self.extras.put(coding.id, {"start": coding.start, "end": coding.end})
+                self._tool_loss("text spans of box and time codings")
+            if any(isinstance(v, float) and not v.is_integer() for v in attributes.values()):
+                self.extras.put(coding.id, {"region": json_values.encode_value(coding.region)})
+                self._tool_loss("PDF box corners rounded to whole points")
+            selection = self.sub(
+                element,
+                selection_name,
+                guid=self._selection_of[coding.id],
+                **{k: str(round(v)) for k, v in attributes.items()},
+                creatingUser=coding.coder_id,
+                creationDateTime=self._time(coding.created),
+            )
+            self._coding(selection, coding)
+        if kind is SourceKind.PDF and has_text:
+            holder = self.sub(
+                element, "Representation", guid=extras.derived_id(document.id, "text")
+            )
+            self._text_body(holder, document, text_codings, holder.get("guid", ""))
+        if kind is not SourceKind.AUDIO and kind is not SourceKind.VIDEO and document.sync_points:
+            self._tool_loss("sync points of sources that are not audio or video")
+
+    def _transcript(self, element: Element, document: Document, codings: list[Coding]) -> None:
+        transcript_id = extras.derived_id(document.id, "transcript")
+        transcript = self.sub(element, "Transcript", guid=transcript_id)
+        path, offsets = self._text_file(transcript_id, document)
+        if path is not None:
+            transcript.set("plainTextPath", path)
+        else:
+            self.text_child(transcript, "PlainTextContent", document.text)
+        for index, point in enumerate(document.sync_points):
+            self.sub(
+                transcript,
+                "SyncPoint",
+                guid=extras.derived_id(document.id, "sync", str(index)),
+                timeStamp=str(point.time_ms),
+                position=str(offsets.to_external(point.position)),
+            )
+        anchors: list[tuple[str, str, str, Coding | Memo]] = []
+        for item in [*codings, *self._anchors.get(document.id, ())]:
+            assert item.start is not None and item.end is not None
+            from_id = extras.derived_id(item.id, "from")
+            to_id = extras.derived_id(item.id, "to")
+            for guid, position in ((from_id, item.start), (to_id, item.end)):
+                self.sub(
+                    transcript, "SyncPoint", guid=guid, position=str(offsets.to_external(position))
+                )
+            anchors.append((from_id, to_id, item.id, item))
+        for from_id, to_id, item_id, item in anchors:
+            if isinstance(item, Coding):
+                selection = self.sub(
+                    transcript,
+                    "TranscriptSelection",
+                    guid=self._selection_of[item_id],
+                    fromSyncPoint=from_id,
+                    toSyncPoint=to_id,
+                    creatingUser=item.coder_id,
+                    creationDateTime=self._time(item.created),
+                )
+                self._coding(selection, item)
+            else:
+                selection = self.sub(
+                    transcript,
+                    "TranscriptSelection",
+                    guid=extras.derived_id(item_id, "anchor"),
+                    fromSyncPoint=from_id,
+                    toSyncPoint=to_id,
+                )
+                self.sub(selection, "NoteRef", targetGUID=item_id)
+
+
+MAX_NOTE_FILE = 1 << 20
+"""Original files up to this size travel in qualcode's note when the XML has no place for them."""
+
+
+def _extension(name: str) -> str:
+    """A safe, lower-case file extension for an internal file name ("bin" if none)."""
+    suffix = name.rpartition(".")[2].lower() if "." in name else ""
+    return suffix if suffix.isascii() and suffix.isalnum() and len(suffix) <= 8 else "bin"
+
+
+def _path_with_scheme(path: str) -> str:
+    """A path for a file outside the project, with the scheme REFI-QDA expects."""
+    if "://" in path:
+        return path
+    if path.startswith("/") or re.match(r"^[A-Za-z]:", path):
+        return "absolute:///" + path.lstrip("/")
+    return "relative:///" + path
+
+
+def _region_attributes(kind: SourceKind, region: object) -> dict[str, float] | None:
+    if kind is SourceKind.PDF and isinstance(region, PdfRegion):
+        return {
+            "page": region.page,
+            "firstX": region.first_x,
+            "firstY": region.first_y,
+            "secondX": region.second_x,
+            "secondY": region.second_y,
+        }
+    if kind is SourceKind.PICTURE and isinstance(region, PictureRegion):
+        return {
+            "firstX": region.first_x,
+            "firstY": region.first_y,
+            "secondX": region.second_x,
+            "secondY": region.second_y,
+        }
+    if kind in (SourceKind.AUDIO, SourceKind.VIDEO) and isinstance(region, MediaRange):
+        return {"begin": region.begin_ms, "end": region.end_ms}
+    return None

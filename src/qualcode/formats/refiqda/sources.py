@@ -1,0 +1,426 @@
+"""Parsing REFI-QDA source elements into plain records, before positions are converted.
+
+Each source (TextSource, PDFSource, PictureSource, AudioSource, VideoSource) becomes a
+:class:`RawSource`: its document fields, its text, and its selections with positions still in the
+producer's unit. The reader converts positions once it knows which convention fits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import mimetypes
+from collections.abc import Callable
+from pathlib import PurePosixPath
+
+import attrs
+
+from qualcode.errors import TextEncodingError
+from qualcode.formats.refiqda.xml import (
+    Attributes,
+    Element,
+    child,
+    child_text,
+    children,
+    guid_of,
+    local,
+    parse_datetime,
+    text_of,
+)
+from qualcode.model import (
+    MediaRange,
+    PdfRegion,
+    PictureRegion,
+    Region,
+    SourceFile,
+    SourceKind,
+    TextOrigin,
+    new_id,
+)
+from qualcode.reports import LossReport
+from qualcode.text import decode, normalize_newlines
+
+SOURCE_KINDS = {
+    "TextSource": SourceKind.TEXT,
+    "PDFSource": SourceKind.PDF,
+    "PictureSource": SourceKind.PICTURE,
+    "AudioSource": SourceKind.AUDIO,
+    "VideoSource": SourceKind.VIDEO,
+}
+
+_REGION_SELECTIONS = frozenset(
+    {"PDFSelection", "PictureSelection", "AudioSelection", "VideoSelection"}
+)
+
+FileResolver = Callable[[str], bytes | None]
+"""Returns an internal file's bytes by its name, or None when it is missing."""
+
+
+@attrs.define
+class RawCoding:
+    guid: str
+    code_id: str
+    coder_id: str | None
+    created: dt.datetime | None
+    note_refs: list[str]
+
+
+@attrs.define
+class RawSelection:
+    guid: str
+    name: str
+    start: int
+    end: int
+    region: Region | None
+    codings: list[RawCoding]
+    note_refs: list[str]
+    description: str
+    coder_id: str | None
+    created: dt.datetime | None
+    from_sync: str | None = None
+    to_sync: str | None = None
+
+
+@attrs.define
+class RawSource:
+    guid: str
+    name: str
+    kind: SourceKind
+    text: str = ""
+    origin: TextOrigin | None = None
+    description: str = ""
+    source_file: SourceFile | None = None
+    selections: list[RawSelection] = attrs.field(factory=list)
+    note_refs: list[str] = attrs.field(factory=list)
+    values: list[tuple[str, str, str]] = attrs.field(factory=list)
+    """(variable GUID, value element name, value text)"""
+    sync_points: dict[str, tuple[int | None, int | None]] = attrs.field(factory=dict)
+    """Sync point GUID -> (time in ms, position); in document order."""
+    created_by: str | None = None
+    created_at: dt.datetime | None = None
+    modified_by: str | None = None
+    modified_at: dt.datetime | None = None
+
+
+def internal_name(path: str) -> str | None:
+    """The internal file name of a path attribute, or None for files outside the project."""
+    value = path.strip()
+    lowered = value.lower()
+    if lowered.startswith("internal://"):
+        value = value[len("internal://") :]
+    elif "://" in lowered:
+        return None
+    return PurePosixPath(value.replace("\\", "/").lstrip("/")).name or None
+
+
+class SourceParser:
+    """Turns source elements into :class:`RawSource` records, reading internal files."""
+
+    def __init__(self, label: str, resolve: FileResolver, report: LossReport) -> None:
+        self.label = label
+        self.resolve = resolve
+        self.report = report
+
+    def attributes(self, element: Element) -> Attributes:
+        return Attributes(element, self.label)
+
+    def parse(self, element: Element) -> RawSource | None:
+        kind = SOURCE_KINDS.get(local(element))
+        if kind is None:
+            self.report.add(f"unknown source elements <{local(element)}>", "Sources")
+            return None
+        a = self.attributes(element)
+        source = RawSource(
+            guid=a.guid(),
+            name=a.text("name"),
+            kind=kind,
+            description=child_text(element, "Description") or "",
+            created_by=a.optional_guid("creatingUser"),
+            created_at=a.datetime("creationDateTime"),
+            modified_by=a.optional_guid("modifyingUser"),
+            modified_at=a.datetime("modifiedDateTime"),
+        )
+        if kind is SourceKind.TEXT:
+            self._text(element, source)
+            rich = a.optional("richTextPath")
+            if rich:
+                source.source_file = self._file(rich, source.name)
+        else:
+            path = a.optional("path") or a.optional("currentPath")
+            if path:
+                source.source_file = self._file(path, source.name)
+            self._media(element, source)
+        for ref in children(element, "NoteRef"):
+            source.note_refs.append(self.attributes(ref).guid("targetGUID"))
+        for value in children(element, "VariableValue"):
+            parsed = self.value(value)
+            if parsed is not None:
+                source.values.append(parsed)
+        return source
+
+    def value(self, element: Element) -> tuple[str, str, str] | None:
+        """``(variable GUID, value element name, text)`` of a VariableValue, if it has one."""
+        ref = child(element, "VariableRef")
+        if ref is None:
+            self.report.add("variable values without a variable", "VariableValue")
+            return None
+        for item in children(element):
+            name = local(item)
+            if name.endswith("Value"):
+                return self.attributes(ref).guid("targetGUID"), name, text_of(item)
+        return None
+
+    def parse_note(self, element: Element) -> tuple[str, str, str] | None:
+        """``(GUID, name, text)`` of a Note (a text source of its own)."""
+        a = self.attributes(element)
+        note = RawSource(guid=a.guid(), name=a.text("name"), kind=SourceKind.TEXT)
+        inline = child_text(element, "PlainTextContent")
+        path = a.optional("plainTextPath")
+        if inline is None and path:
+            self._load_text(path, note)
+        else:
+            note.text = inline or ""  # a note's text is kept as written, line ends included
+        for selection in children(element, "PlainTextSelection"):
+            note.selections.append(self.selection(selection, positions=True))
+        if note.selections:
+            self.report.add("selections inside notes", note.name, len(note.selections))
+        return note.guid, note.name, note.text
+
+    # -- text ------------------------------------------------------------------------------
+
+    def _text(self, element: Element, source: RawSource, *, nested: bool = False) -> None:
+        """Read a TextSourceType element's text and plain-text selections into ``source``.
+
+        ``nested``: the element is a PDF representation or picture description, whose note
+        references belong to the source.
+        """
+        a = self.attributes(element)
+        inline = child_text(element, "PlainTextContent")
+        path = a.optional("plainTextPath")
+        if inline or not path:
+            text, newline = normalize_newlines(inline or "")
+            source.text = text
+            source.origin = TextOrigin(newline=newline)
+        else:
+            self._load_text(path, source)
+        loose = 0
+        selections = source.selections
+        for item in element:
+            tag: object = item.tag
+            if not isinstance(tag, str):
+                continue
+            kind = tag[tag.rfind("}") + 1 :]
+            if kind == "PlainTextSelection":
+                selections.append(self.text_selection(item))
+            elif kind == "Coding":
+                loose += 1
+        if loose:
+            self.report.add("codings of a whole text", source.name, loose)
+        if nested:
+            for ref in children(element, "NoteRef"):
+                source.note_refs.append(self.attributes(ref).guid("targetGUID"))
+
+    def _load_text(self, path: str, source: RawSource) -> None:
+        name = internal_name(path)
+        if name is None:
+            self.report.add("texts kept outside the project (not read)", source.name)
+            return
+        data = self.resolve(name)
+        if data is None:
+            self.report.add("source files missing from the project", f"{source.name} ({name})")
+            return
+        try:
+            decoded = decode(data, f"{self.label}!{name}")
+        except TextEncodingError as error:
+            self.report.add(f"texts that could not be decoded ({error.message})", source.name)
+            return
+        source.text = decoded.text
+        source.origin = decoded.origin
+
+    def _file(self, path: str, owner: str) -> SourceFile | None:
+        name = internal_name(path)
+        leaf = PurePosixPath(path.replace("\\", "/")).name
+        media_type = mimetypes.guess_type(leaf)[0] or ""
+        if name is None:
+            return SourceFile(name=leaf, path=path, media_type=media_type)
+        data = self.resolve(name)
+        if data is None:
+            self.report.add("source files missing from the project", f"{owner} ({name})")
+            return None
+        return SourceFile(name=name, data=data, media_type=media_type)
+
+    # -- selections ------------------------------------------------------------------------
+
+    def text_selection(self, element: Element) -> RawSelection:
+        """A PlainTextSelection: the common case read directly, anything unusual the slow way."""
+        get = element.get
+        try:
+            start = int(get("startPosition") or 0)
+            end = int(get("endPosition") or start)
+        except ValueError:
+            return self.selection(element, positions=True)
+        if get("modifiedDateTime") or get("modifyingUser"):
+            self.report.add("who last changed a selection and when (the model keeps who made it)")
+        codings: list[RawCoding] = []
+        note_refs: list[str] = []
+        description = ""
+        for item in element:
+            tag: object = item.tag
+            if not isinstance(tag, str):
+                continue
+            kind = tag[tag.rfind("}") + 1 :]
+            if kind == "Coding":
+                coding = self.coding(item)
+                if coding is not None:
+                    codings.append(coding)
+            elif kind == "NoteRef":
+                note_refs.append(self.attributes(item).guid("targetGUID"))
+            elif kind == "Description":
+                description = text_of(item)
+        guid = get("guid")
+        user = get("creatingUser")
+        created = get("creationDateTime")
+        return RawSelection(
+            guid=guid_of(guid) if guid else new_id(),
+            name=get("name") or "",
+            start=start,
+            end=end,
+            region=None,
+            codings=codings,
+            note_refs=note_refs,
+            description=description,
+            coder_id=guid_of(user) if user else None,
+            created=parse_datetime(created) if created else None,
+        )
+
+    def selection(self, element: Element, *, positions: bool) -> RawSelection:
+        a = self.attributes(element)
+        name = local(element)
+        transcript = name == "TranscriptSelection"
+        region: Region | None = None
+        start = end = 0
+        if positions:
+            start = a.integer("startPosition", 0)
+            end = a.integer("endPosition", start)
+        elif name == "PDFSelection":
+            region = PdfRegion(
+                page=a.integer("page", 0),
+                first_x=float(a.integer("firstX", 0)),
+                first_y=float(a.integer("firstY", 0)),
+                second_x=float(a.integer("secondX", 0)),
+                second_y=float(a.integer("secondY", 0)),
+            )
+            if child(element, "Representation") is not None:
+                self.report.add("text representations of PDF boxes", "PDFSelection")
+        elif name == "PictureSelection":
+            region = PictureRegion(
+                a.integer("firstX", 0),
+                a.integer("firstY", 0),
+                a.integer("secondX", 0),
+                a.integer("secondY", 0),
+            )
+        elif name in ("AudioSelection", "VideoSelection"):
+            begin = a.integer("begin", 0)
+            region = MediaRange(begin, a.integer("end", begin))
+        codings: list[RawCoding] = []
+        note_refs: list[str] = []
+        description = ""
+        for item in element:
+            tag: object = item.tag
+            if not isinstance(tag, str):
+                continue
+            kind = tag.rpartition("}")[2]
+            if kind == "Coding":
+                parsed = self.coding(item)
+                if parsed is not None:
+                    codings.append(parsed)
+            elif kind == "NoteRef":
+                note_refs.append(self.attributes(item).guid("targetGUID"))
+            elif kind == "Description":
+                description = text_of(item)
+        if element.get("modifiedDateTime") or element.get("modifyingUser"):
+            self.report.add("who last changed a selection and when (the model keeps who made it)")
+        return RawSelection(
+            guid=a.optional_guid("guid") or new_id(),
+            name=a.text("name"),
+            start=start,
+            end=end,
+            region=region,
+            codings=codings,
+            note_refs=note_refs,
+            description=description,
+            coder_id=a.optional_guid("creatingUser"),
+            created=a.datetime("creationDateTime"),
+            from_sync=a.optional_guid("fromSyncPoint") if transcript else None,
+            to_sync=a.optional_guid("toSyncPoint") if transcript else None,
+        )
+
+    def coding(self, element: Element) -> RawCoding | None:
+        get = element.get
+        code_id: str | None = None
+        note_refs: list[str] = []
+        for item in element:
+            tag: object = item.tag
+            if not isinstance(tag, str):
+                continue
+            kind = tag[tag.rfind("}") + 1 :]
+            if kind == "CodeRef" and code_id is None:
+                code_id = self.attributes(item).guid("targetGUID")
+            elif kind == "NoteRef":
+                note_refs.append(self.attributes(item).guid("targetGUID"))
+        if code_id is None:
+            self.report.add("codings without a code", "Coding")
+            return None
+        guid = get("guid")
+        user = get("creatingUser")
+        created = get("creationDateTime")
+        return RawCoding(
+            guid=guid_of(guid) if guid and guid.strip() else new_id(),
+            code_id=code_id,
+            coder_id=guid_of(user) if user and user.strip() else None,
+            created=parse_datetime(created) if created else None,
+            note_refs=note_refs,
+        )
+
+    # -- non-text sources ------------------------------------------------------------------
+
+    def _media(self, element: Element, source: RawSource) -> None:
+        """The text, transcript and selections of a non-text source, in file order."""
+        holder_name = {SourceKind.PDF: "Representation", SourceKind.PICTURE: "TextDescription"}
+        holder = holder_name.get(source.kind)
+        transcripts = loose = 0
+        for item in children(element):
+            name = local(item)
+            if name == holder:
+                self._text(item, source, nested=True)
+            elif name == "Transcript":
+                transcripts += 1
+                if transcripts == 1:
+                    self._transcript(item, source)
+            elif name in _REGION_SELECTIONS:
+                source.selections.append(self.selection(item, positions=False))
+            elif name == "Coding":
+                loose += 1
+        if transcripts > 1:
+            self.report.add("transcripts beyond the first", source.name, transcripts - 1)
+        if loose:
+            self.report.add("codings of a whole source", source.name, loose)
+
+    def _transcript(self, element: Element, source: RawSource) -> None:
+        a = self.attributes(element)
+        inline = child_text(element, "PlainTextContent")
+        path = a.optional("plainTextPath")
+        if inline or not path:
+            text, newline = normalize_newlines(inline or "")
+            source.text, source.origin = text, TextOrigin(newline=newline)
+        else:
+            self._load_text(path, source)
+        for point in children(element, "SyncPoint"):
+            p = self.attributes(point)
+            source.sync_points[p.guid()] = (
+                p.optional_integer("timeStamp"),
+                p.optional_integer("position"),
+            )
+        for selection in children(element, "TranscriptSelection"):
+            source.selections.append(self.selection(selection, positions=False))
+        for ref in children(element, "NoteRef"):
+            source.note_refs.append(self.attributes(ref).guid("targetGUID"))

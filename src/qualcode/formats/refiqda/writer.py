@@ -1,0 +1,345 @@
+"""Writing a project as REFI-QDA XML (a .qde, inside a .qdpx or alone), strictly.
+
+The XML follows Project.xsd in every detail of order and type; positions, line ends and BOM follow
+the chosen :class:`~qualcode.formats.refiqda.targets.Target`. One selection is written per
+coding (NVivo's way; every reader accepts it), named with the start of its quote so a reader can
+check positions. What the target cannot hold is listed in the returned
+:class:`~qualcode.reports.LossReport`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from lxml import etree
+
+from qualcode.formats.refiqda import descriptions, extras
+from qualcode.formats.refiqda.source_writer import SourceWriter
+from qualcode.formats.refiqda.writer_base import COLOR, VARIABLE_TYPES, q
+from qualcode.formats.refiqda.xml import PROJECT_NS, Element
+from qualcode.model import Code, LinkDirection
+
+_DIRECTIONS = {
+    LinkDirection.ASSOCIATIVE: "Associative",
+    LinkDirection.ONE_WAY: "OneWay",
+    LinkDirection.BIDIRECTIONAL: "Bidirectional",
+}
+
+
+class QdeWriter(SourceWriter):
+    """Builds the XML of one project for one target.
+
+    With ``container=True`` texts and original files go into internal files (collected in
+    :attr:`files` for the .qdpx); otherwise texts are inline and original files are referred to
+    by path only.
+    """
+
+    # -- the project -----------------------------------------------------------------------
+
+    def build(self) -> bytes:
+        """The .qde bytes (internal files collect in :attr:`files`)."""
+        project = self.project
+        self._plan_memos()
+        origin = f"qualcode {self.version} (target: {self.target.name})"
+        root = etree.Element(
+            q("Project"),
+            {
+                k: v
+                for k, v in {
+                    "name": self.clean(project.name),
+                    "origin": origin,
+                    "creatingUserGUID": self._user(project.created_by),
+                    "creationDateTime": self._time(project.created_at),
+                    "modifyingUserGUID": self._user(project.modified_by),
+                    "modifiedDateTime": self._time(project.modified_at),
+                }.items()
+                if v is not None
+            },
+            nsmap={None: PROJECT_NS},  # type: ignore[dict-item]
+        )
+        if len(project.coders):
+            users = self.sub(root, "Users")
+            for coder in project.coders:
+                self.sub(users, "User", guid=coder.id, name=coder.name)
+        self._codebook(root)
+        self._variables(root)
+        self._selection_of = {c.id: extras.derived_id(c.id, "selection") for c in project.codings}
+        self._cases(root)
+        self._sources(root)
+        self._notes(root)
+        self._links(root)
+        self.theme_descriptions()
+        self._sets(root)
+        if project.description:
+            self.text_child(root, "Description", project.description)
+        for memo_id in self._memo_refs.get("", ()):
+            self.sub(root, "NoteRef", targetGUID=memo_id)
+        self._finish_data_note()
+        self._report_losses()
+        return etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)
+
+    def _plan_memos(self) -> None:
+        """Where each memo is referenced from: a NoteRef where the schema has one, else a Link."""
+        project = self.project
+        noteref_ok = {c.id for c in project.codes} | {d.id for d in project.documents}
+        noteref_ok |= {c.id for c in project.codings} | {link.id for link in project.links}
+        for memo in project.memos:
+            if not memo.target_ids:
+                self._memo_refs[""].append(memo.id)
+            for target in memo.target_ids:
+                if memo.start is not None and target in project.documents:
+                    self._anchors[target].append(memo)
+                elif target in noteref_ok:
+                    self._memo_refs[target].append(memo.id)
+                else:
+                    self._memo_links.append((memo.id, target))
+
+    def _codebook(self, root: Element) -> None:
+        project = self.project
+        if not len(project.codes):
+            return
+        children: dict[str | None, list[Code]] = defaultdict(list)
+        for code in project.codes:
+            children[code.parent_id].append(code)
+        codes = self.sub(self.sub(root, "CodeBook"), "Codes")
+        stack: list[tuple[Element, Code]] = [(codes, c) for c in reversed(children[None])]
+        while stack:
+            parent, code = stack.pop()
+            element = self.code_element(parent, code)
+            stack.extend((element, c) for c in reversed(children[code.id]))
+
+    def code_element(
+        self, parent: Element, code: Code, namespace: str = PROJECT_NS, with_notes: bool = True
+    ) -> Element:
+        """A ``Code`` element in ``namespace`` (the codebook writer shares this)."""
+        self.written_order["codes"].append(code.id)
+        color = code.color
+        if color is not None and not COLOR.match(color):
+            self.report.add("code colours that are not #RRGGBB", "codes")
+            color = None
+        element = etree.SubElement(
+            parent,
+            f"{{{namespace}}}Code",
+            {
+                k: v
+                for k, v in {
+                    "guid": code.id,
+                    "name": self.clean(code.name),
+                    "isCodable": "true" if code.codable else "false",
+                    "color": color,
+                }.items()
+                if v is not None
+            },
+        )
+        text = descriptions.render_code(
+            descriptions.CodeFields(
+                definition=code.definition,
+                inclusion=code.inclusion,
+                exclusion=code.exclusion,
+                examples=code.examples,
+                origin=code.origin,
+                status=code.status,
+            )
+        )
+        self._descriptions[code.id] = text
+        if text:
+            description = etree.SubElement(element, f"{{{namespace}}}Description")
+            description.text = self.clean(text)
+        if with_notes:
+            self.note_refs(element, code.id)
+        return element
+
+    def _variables(self, root: Element) -> None:
+        project = self.project
+        documents = list(project.documents)
+        needs_kind = any(d.kind.value != "other" for d in documents)
+        needs_time = any(d.time_point is not None for d in documents)
+        if not (len(project.variables) or needs_kind or needs_time):
+            return
+        variables = self.sub(root, "Variables")
+        for variable in project.variables:
+            element = self.sub(
+                variables,
+                "Variable",
+                guid=variable.id,
+                name=variable.name,
+                typeOfVariable=VARIABLE_TYPES[variable.type],
+            )
+            self.description(element, variable.description)
+        if needs_kind:
+            self._kind_variable = extras.derived_id(self.project.name, "kind")
+            self.sub(
+                variables,
+                "Variable",
+                guid=self._kind_variable,
+                name=extras.KIND_VARIABLE,
+                typeOfVariable="Text",
+            )
+        if needs_time:
+            self._time_variable = extras.derived_id(self.project.name, "time point")
+            self.sub(
+                variables,
+                "Variable",
+                guid=self._time_variable,
+                name=extras.TIME_POINT_VARIABLE,
+                typeOfVariable="Integer",
+            )
+
+    def _cases(self, root: Element) -> None:
+        project = self.project
+        if not len(project.cases):
+            return
+        by_case: dict[str, list[str]] = defaultdict(list)
+        for document in project.documents:
+            if document.case_id is not None:
+                by_case[document.case_id].append(document.id)
+        cases = self.sub(root, "Cases")
+        for case in project.cases:
+            element = self.sub(cases, "Case", guid=case.id, name=case.name)
+            self.description(element, case.description)
+            for code_id in case.code_ids:
+                self.sub(element, "CodeRef", targetGUID=code_id)
+            for variable_id, value in case.attributes.items():
+                self.variable_value(element, variable_id, value)
+            for document_id in by_case.get(case.id, ()):
+                self.sub(element, "SourceRef", targetGUID=document_id)
+            for coding_id in case.coding_ids:
+                self.sub(element, "SelectionRef", targetGUID=self._selection_of[coding_id])
+
+    # -- notes, links, sets ----------------------------------------------------------------
+
+    def _notes(self, root: Element) -> None:
+        project = self.project
+        notes = self.sub(root, "Notes")
+        for memo in project.memos:
+            note = self.sub(
+                notes,
+                "Note",
+                guid=memo.id,
+                name=memo.name,
+                creatingUser=self._user(memo.created_by),
+                creationDateTime=self._time(memo.created_at),
+                modifyingUser=self._user(memo.modified_by),
+                modifiedDateTime=self._time(memo.modified_at),
+            )
+            self.text_child(note, "PlainTextContent", memo.text)
+        self._data_note = self.sub(
+            notes,
+            "Note",
+            guid=extras.derived_id(project.name, "qualcode data"),
+            name=extras.NOTE_NAME,
+        )
+
+    def _finish_data_note(self) -> None:
+        """Fill qualcode's note once everything else is written."""
+        data = extras.collect(
+            self.project, self.extras, self._descriptions, inline_text=not self.container
+        )
+        for kind, written in self.written_order.items():
+            ids = getattr(self.project, kind).ids()
+            if ids != written:
+                data.order[kind] = ids
+        if self._kind_variable is not None:
+            data.variables["kind"] = self._kind_variable
+        if self._time_variable is not None:
+            data.variables["time_point"] = self._time_variable
+        assert self._data_note is not None
+        self.text_child(self._data_note, "PlainTextContent", data.to_json())
+
+    def theme_descriptions(self) -> dict[str, str]:
+        """Theme id -> the description text that marks its set as a theme."""
+        for theme in self.project.themes:
+            self._descriptions[theme.id] = descriptions.render_theme(
+                descriptions.ThemeFields(theme.status, theme.definition, theme.narrative)
+            )
+        return self._descriptions
+
+    def _links(self, root: Element) -> None:
+        project = self.project
+        if not (len(project.links) or self._memo_links):
+            return
+        links = self.sub(root, "Links")
+        for link in project.links:
+            color = link.color if link.color is None or COLOR.match(link.color) else None
+            if color != link.color:
+                self.report.add("link colours that are not #RRGGBB", "links")
+            element = self.sub(
+                links,
+                "Link",
+                guid=link.id,
+                name=link.name,
+                direction=_DIRECTIONS[link.direction],
+                color=color,
+                originGUID=link.origin_id,
+                targetGUID=link.target_id,
+            )
+            self.note_refs(element, link.id)
+        for memo_id, target in self._memo_links:
+            self.sub(
+                links,
+                "Link",
+                guid=extras.derived_id(memo_id, "attached", target),
+                name="memo",
+                direction="OneWay",
+                originGUID=memo_id,
+                targetGUID=target,
+            )
+
+    def _sets(self, root: Element) -> None:
+        project = self.project
+        if not (len(project.sets) or len(project.themes)):
+            return
+        sets = self.sub(root, "Sets")
+        codes, documents, memos = project.codes, project.documents, project.memos
+        for group in project.sets:
+            element = self.sub(sets, "Set", guid=group.id, name=group.name)
+            self.description(element, group.description)
+            kept = 0
+            for tag, table in (
+                ("MemberCode", codes),
+                ("MemberSource", documents),
+                ("MemberNote", memos),
+            ):
+                for member in group.member_ids:
+                    if member in table:
+                        self.sub(element, tag, targetGUID=member)
+                        kept += 1
+            if kept < len(group.member_ids):
+                self._tool_loss(
+                    "set members other than codes, sources and notes",
+                    len(group.member_ids) - kept,
+                )
+        for theme in project.themes:
+            element = self.sub(sets, "Set", guid=theme.id, name=theme.name)
+            self.description(element, self._descriptions[theme.id])
+            for code_id in theme.code_ids:
+                self.sub(element, "MemberCode", targetGUID=code_id)
+
+    # -- losses ----------------------------------------------------------------------------
+
+    def _report_losses(self) -> None:
+        if self._replaced:  # qualcode's note keeps the originals
+            self._tool_loss("characters XML cannot hold (replaced by U+FFFD)", self._replaced)
+        target = self.target
+        if not target.only_qualcode_reads:
+            return
+        project = self.project
+        where = target.label  # these are shown approximately by other tools
+        if len(project.themes):
+            self.report.add("themes (shown as sets of codes)", where, len(project.themes))
+        fielded = [
+            c
+            for c in project.codes
+            if c.inclusion or c.exclusion or c.examples or c.origin or c.status.value != "active"
+        ]
+        if fielded:
+            self.report.add("codebook fields (shown inside code descriptions)", where, len(fielded))
+        machine = sum(1 for c in project.codings if c.provenance.method.value != "manual")
+        if machine:
+            self.report.add("provenance of machine codings", where, machine)
+        structured = sum(1 for d in project.documents if d.paragraphs or d.turns)
+        if structured:
+            self.report.add("paragraph and speaker-turn structure", where, structured)
+        kinds = sum(1 for d in project.documents if d.kind.value != "other" or d.time_point)
+        if kinds:
+            self.report.add("document kinds and time points (shown as variables)", where, kinds)

@@ -1,0 +1,142 @@
+"""The shared machinery of the REFI-QDA writers: elements, clean text, references, values."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import re
+from collections import defaultdict
+
+from lxml import etree
+
+from qualcode.formats.refiqda import extras
+from qualcode.formats.refiqda.targets import Target
+from qualcode.formats.refiqda.xml import PROJECT_NS, Element, format_datetime
+from qualcode.model import Coding, Memo, Value, VariableType
+from qualcode.project import Project
+from qualcode.reports import LossReport
+
+_NOT_XML = extras.NOT_XML
+"""Characters XML 1.0 cannot hold."""
+COLOR = re.compile(r"^#(?:[0-9A-Fa-f]{6}|[0-9A-Fa-f]{3})$")
+
+VARIABLE_TYPES = {
+    VariableType.TEXT: "Text",
+    VariableType.BOOLEAN: "Boolean",
+    VariableType.INTEGER: "Integer",
+    VariableType.FLOAT: "Float",
+    VariableType.DATE: "Date",
+    VariableType.DATETIME: "DateTime",
+}
+
+
+def q(name: str) -> str:
+    """A tag in the project namespace."""
+    return f"{{{PROJECT_NS}}}{name}"
+
+
+class XmlWriter:
+    """State and helpers shared by the parts of the project writer."""
+
+    def __init__(self, project: Project, target: Target, *, container: bool, version: str) -> None:
+        self.project = project
+        self.target = target
+        self.container = container
+        self.version = version
+        self.report = LossReport()
+        self.files: list[tuple[str, bytes]] = []
+        self._replaced = 0
+        self._memo_refs: dict[str, list[str]] = defaultdict(list)
+        self._memo_links: list[tuple[str, str]] = []
+        self._anchors: dict[str, list[Memo]] = defaultdict(list)
+        self._selection_of: dict[str, str] = {}
+        self._descriptions: dict[str, str] = {}
+        self._kind_variable: str | None = None
+        self._time_variable: str | None = None
+        self.extras = extras.Extras(target=target.name)
+        self._data_note: Element | None = None
+        self.written_order: dict[str, list[str]] = {"codes": [], "codings": []}
+
+    @property
+    def replaced(self) -> int:
+        """How many characters XML cannot hold were replaced so far."""
+        return self._replaced
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def clean(self, text: str) -> str:
+        """``text`` with characters XML cannot hold replaced (and counted)."""
+        if _NOT_XML.search(text) is None:
+            return text
+        cleaned, count = _NOT_XML.subn("\ufffd", text)
+        self._replaced += count
+        return cleaned
+
+    def sub(self, parent: Element, tag: str, /, **attributes: str | None) -> Element:
+        """A child element ``tag`` with the attributes that are not None."""
+        attrib = {k: self.clean(v) for k, v in attributes.items() if v is not None}
+        return etree.SubElement(parent, q(tag), attrib)
+
+    def text_child(self, parent: Element, name: str, text: str) -> Element:
+        element = etree.SubElement(parent, q(name))
+        element.text = self.clean(text)
+        return element
+
+    def description(self, parent: Element, text: str) -> None:
+        if text:
+            self.text_child(parent, "Description", text)
+
+    def note_refs(self, parent: Element, entity_id: str) -> None:
+        for memo_id in self._memo_refs.get(entity_id, ()):
+            self.sub(parent, "NoteRef", targetGUID=memo_id)
+
+    @staticmethod
+    def _time(value: dt.datetime | None) -> str | None:
+        return format_datetime(value) if value is not None else None
+
+    @staticmethod
+    def _user(value: str | None) -> str | None:
+        return value if extras.is_guid(value) else None
+
+    def _tool_loss(self, what: str, count: int = 1) -> None:
+        """A loss for tools other than qualcode (qualcode reads it back from its data note)."""
+        if self.target.only_qualcode_reads:
+            self.report.add(what, self.target.label, count)
+
+    def _coding(self, parent: Element, coding: Coding) -> None:
+        self.written_order["codings"].append(coding.id)
+        element = self.sub(
+            parent,
+            "Coding",
+            guid=coding.id,
+            creatingUser=coding.coder_id,
+            creationDateTime=self._time(coding.created),
+        )
+        self.sub(element, "CodeRef", targetGUID=coding.code_id)
+        self.note_refs(element, coding.id)
+
+    def variable_value(self, parent: Element, variable_id: str, value: Value) -> None:
+        variable = self.project.variables.get(variable_id)
+        kind = variable.type if variable is not None else VariableType.TEXT
+        rendered = _render_value(kind, value)
+        if rendered is None:
+            self.report.add("variable values that REFI-QDA cannot type (NaN, infinity)", "values")
+            return
+        element = self.sub(parent, "VariableValue")
+        self.sub(element, "VariableRef", targetGUID=variable_id)
+        self.text_child(element, VARIABLE_TYPES[kind] + "Value", rendered)
+
+
+def _render_value(kind: VariableType, value: Value) -> str | None:
+    if kind is VariableType.BOOLEAN:
+        return "true" if value else "false"
+    if kind is VariableType.FLOAT:
+        number = float(value)  # type: ignore[arg-type]
+        if number != number or number in (float("inf"), float("-inf")):
+            return None
+        return format(decimal.Decimal(repr(number)), "f")
+    if kind is VariableType.DATETIME and isinstance(value, dt.datetime):
+        return format_datetime(value)
+    if kind is VariableType.DATE and isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)

@@ -1,0 +1,495 @@
+"""The ``structure`` strategy: code documents by their headings, speakers or interview questions.
+
+* ``by=heading``: each heading's section (the heading and what follows, up to the next heading of
+  the same or a higher level) is coded under a code named after the heading; a level-2 heading's
+  code sits under the code of the level-1 heading above it. Headings come from the document's
+  paragraphs (``heading_level``) when it has them, else from Markdown-style ``#`` lines.
+* ``by=speaker``: each speaker turn is coded under a code per speaker, or per role when ``roles``
+  maps speakers (shell patterns like ``PN*``) to roles; ``cases=true`` also makes each speaker a
+  case holding their turns.
+* ``by=question``: an interviewer's turn and the answers that follow are coded under the question
+  of the interview guide that the interviewer's words match best (IDF-weighted word overlap).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import tomllib
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any, ClassVar
+
+import attrs
+
+from qualcode.errors import EmptyCorpusError, OptionError, ParseError
+from qualcode.fileio import read_bytes
+from qualcode.model import Case, Code, CodeOrigin, Coding, Document, Provenance, ProvenanceMethod
+from qualcode.project import Project
+from qualcode.strategies.base import Runner, Strategy, StrategyResult
+from qualcode.strategies.textunits import (
+    STOP_WORDS,
+    Options,
+    document_turns,
+    free_id,
+    machine_coder,
+    matches_any,
+    stable_id,
+    tokens,
+)
+
+MODES = ("heading", "speaker", "question")
+DEFAULT_ROOTS = {"heading": "Headings", "speaker": "Speakers", "question": "Interview guide"}
+DEFAULT_INTERVIEWERS = ("Interviewer*", "Int", "I", "I[0-9]*", "Q", "Moderator", "Facilitator")
+_MARKDOWN_HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t]*#*[ \t]*$", re.MULTILINE)
+
+
+@attrs.frozen
+class GuideQuestion:
+    """A question of an interview guide; ``name`` becomes the code's name."""
+
+    name: str
+    text: str
+
+
+@attrs.frozen
+class Settings:
+    """The options of one run, in a picklable form."""
+
+    by: str
+    include_heading: bool = True
+    label: bool = True
+    roles: tuple[tuple[str, str], ...] = ()
+    speakers: tuple[str, ...] = ()
+    interviewers: tuple[str, ...] = DEFAULT_INTERVIEWERS
+    guide: tuple[GuideQuestion, ...] = ()
+    min_similarity: float = 0.15
+    follow_ups: str = "previous"
+
+
+@attrs.frozen
+class Found:
+    """A span to code: the code's path of names below the root, and the rule that fired."""
+
+    path: tuple[str, ...]
+    start: int
+    end: int
+    rule: str
+    speaker: str = ""
+
+
+@attrs.frozen
+class Task:
+    document: Document
+    settings: Settings
+
+
+def code_document(task: Task) -> list[Found]:
+    """The spans of one document to code (runs in a worker; module level, so picklable)."""
+    if task.settings.by == "heading":
+        return _by_heading(task.document, task.settings)
+    if task.settings.by == "speaker":
+        return _by_speaker(task.document, task.settings)
+    return _by_question(task.document, task.settings)
+
+
+# -- headings ---------------------------------------------------------------------------------
+
+
+def headings(document: Document) -> list[tuple[int, str, int, int]]:
+    """``(level, title, start, end of heading line)`` for each heading of the document."""
+    text = document.text
+    found: list[tuple[int, str, int, int]] = []
+    if any(p.heading_level > 0 for p in document.paragraphs):
+        for paragraph in document.paragraphs:
+            title = _title(text[paragraph.start : paragraph.end])
+            if paragraph.heading_level > 0 and title:
+                found.append((paragraph.heading_level, title, paragraph.start, paragraph.end))
+        return found
+    for match in _MARKDOWN_HEADING.finditer(text):
+        title = _title(match.group(2))
+        if title:
+            found.append((len(match.group(1)), title, match.start(), match.end()))
+    return found
+
+
+def _title(raw: str) -> str:
+    return " ".join(raw.split()).rstrip(":").strip()[:120]
+
+
+def _by_heading(document: Document, settings: Settings) -> list[Found]:
+    text = document.text
+    marks = headings(document)
+    found: list[Found] = []
+    stack: list[tuple[int, str]] = []
+    for index, (level, title, start, line_end) in enumerate(marks):
+        while stack and stack[-1][0] >= level:
+            stack.pop()
+        stack.append((level, title))
+        end = next((m[2] for m in marks[index + 1 :] if m[0] <= level), len(text))
+        body = line_end
+        while body < end and text[body].isspace():
+            body += 1
+        while end > body and text[end - 1].isspace():
+            end -= 1
+        if body >= end:
+            continue  # a heading with nothing under it
+        path = tuple(name for _, name in stack)
+        begin = start if settings.include_heading else body
+        found.append(Found(path, begin, end, f"heading level {level}: {title}"))
+    return found
+
+
+# -- speakers ---------------------------------------------------------------------------------
+
+
+def role_of(speaker: str, roles: Sequence[tuple[str, str]]) -> str | None:
+    """The role of a speaker: an exact entry first, else the first matching pattern."""
+    for pattern, role in roles:
+        if pattern == speaker:
+            return role
+    for pattern, role in roles:
+        if matches_any(speaker, [pattern]):
+            return role
+    return None
+
+
+def _by_speaker(document: Document, settings: Settings) -> list[Found]:
+    found: list[Found] = []
+    for turn in document_turns(document):
+        if settings.speakers and not matches_any(turn.speaker, settings.speakers):
+            continue
+        start = turn.start if settings.label else turn.body_start
+        if start >= turn.end:
+            continue
+        if settings.roles:
+            role = role_of(turn.speaker, settings.roles)
+            if role is None:
+                continue
+            found.append(Found((role,), start, turn.end, f"speaker {turn.speaker}", turn.speaker))
+        else:
+            found.append(
+                Found((turn.speaker,), start, turn.end, f"speaker {turn.speaker}", turn.speaker)
+            )
+    return found
+
+
+# -- interview questions ----------------------------------------------------------------------
+
+
+def content_words(text: str) -> set[str]:
+    """The words of ``text`` that carry meaning (no stop words); CJK text gives bigrams."""
+    found: set[str] = set()
+    previous: str | None = None
+    for token in tokens(text):
+        if token.cjk:
+            if previous is not None and token.joined:
+                found.add(previous + token.form)
+            previous = token.form
+            continue
+        previous = None
+        if token.form not in STOP_WORDS:
+            found.add(token.form)
+    return found
+
+
+class GuideMatcher:
+    """Scores a question against the guide: cosine of IDF-weighted sets of content words.
+
+    A word found in few guide questions weighs more (weight ``log(1 + N / n_w)`` for a guide of N
+    questions, n_w of which contain the word); words the guide never uses weigh ``log(1 + N)``.
+    """
+
+    def __init__(self, guide: Sequence[GuideQuestion]) -> None:
+        self.guide = list(guide)
+        self.words = [content_words(q.text) for q in self.guide]
+        count = len(self.guide)
+        frequency: dict[str, int] = {}
+        for words in self.words:
+            for word in words:
+                frequency[word] = frequency.get(word, 0) + 1
+        self.weights = {w: math.log(1 + count / n) for w, n in frequency.items()}
+        self.unknown = math.log(1 + count)
+        self.norms = [self._norm(words) for words in self.words]
+
+    def _norm(self, words: set[str]) -> float:
+        return math.sqrt(sum(self.weights.get(w, self.unknown) ** 2 for w in words))
+
+    def best(self, text: str) -> tuple[int, float]:
+        """The index of the best-matching guide question (first on ties) and its score."""
+        words = content_words(text)
+        norm = self._norm(words)
+        best, score = -1, 0.0
+        if not norm:
+            return best, score
+        for index, guide_words in enumerate(self.words):
+            if not self.norms[index]:
+                continue
+            shared = sum(self.weights[w] ** 2 for w in words & guide_words)
+            value = shared / (norm * self.norms[index])
+            if value > score:
+                best, score = index, value
+        return best, score
+
+
+def _by_question(document: Document, settings: Settings) -> list[Found]:
+    text = document.text
+    matcher = GuideMatcher(settings.guide)
+    turns = document_turns(document)
+    segments: list[list[Any]] = []  # [start, end, the interviewer's words]
+    asking = False
+    for turn in turns:
+        interviewer = matches_any(turn.speaker, settings.interviewers)
+        if interviewer and not asking:
+            start = turn.start if settings.label else turn.body_start
+            segments.append([start, turn.end, text[turn.body_start : turn.end]])
+        elif interviewer:
+            segments[-1][1] = turn.end
+            segments[-1][2] += "\n" + text[turn.body_start : turn.end]
+        elif segments:
+            segments[-1][1] = turn.end
+        asking = interviewer
+    found: list[Found] = []
+    current: list[Any] | None = None  # [question index, start, end, score]
+
+    def close() -> None:
+        if current is not None:
+            question = settings.guide[current[0]]
+            rule = f"question {current[0] + 1}: {question.text} (similarity {current[3]:.3f})"
+            found.append(Found((question.name,), current[1], current[2], rule))
+
+    for start, end, words in segments:
+        index, score = matcher.best(words)
+        if index >= 0 and score >= settings.min_similarity:
+            close()
+            current = [index, start, end, score]
+        elif settings.follow_ups == "previous" and current is not None:
+            current[2] = end
+        else:
+            close()
+            current = None
+    close()
+    return found
+
+
+def read_guide(value: Any) -> tuple[GuideQuestion, ...]:
+    """An interview guide from a list (of strings or tables) or a file.
+
+    A ``.toml`` file holds ``[[question]]`` tables with ``text`` and optionally ``name``; any other
+    file holds one question per line (blank lines and lines starting with ``#`` are skipped).
+    """
+    if isinstance(value, str | Path) and not (isinstance(value, str) and "\n" in value):
+        path = Path(value)
+        data = read_bytes(path)
+        try:
+            content = data.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise ParseError("the interview guide is not UTF-8", path=path) from error
+        if path.suffix.lower() == ".toml":
+            try:
+                table = tomllib.loads(content)
+            except tomllib.TOMLDecodeError as error:
+                raise ParseError(
+                    f"not a valid TOML file: {error}",
+                    path=path,
+                    hint="write each question as a [[question]] table with text = '...'",
+                ) from error
+            return _guide_items(table.get("question"), path)
+        lines = [line.strip() for line in content.splitlines()]
+        return _guide_items([line for line in lines if line and not line.startswith("#")], path)
+    if isinstance(value, str):
+        return _guide_items([line.strip() for line in value.splitlines() if line.strip()], None)
+    return _guide_items(value, None)
+
+
+def _guide_items(items: Any, path: Path | None) -> tuple[GuideQuestion, ...]:
+    hint = "give a list of questions, or a TOML file of [[question]] tables with text = '...'"
+    if not isinstance(items, list | tuple) or not items:
+        raise OptionError("the interview guide has no questions", path=path, hint=hint)
+    questions: list[GuideQuestion] = []
+    for number, item in enumerate(items, 1):
+        if isinstance(item, str):
+            name, question = "", item
+        elif isinstance(item, Mapping) and isinstance(item.get("text"), str):
+            name, question = str(item.get("name", "")), str(item["text"])
+        else:
+            raise OptionError(f"guide question {number} has no text", path=path, hint=hint)
+        question = " ".join(question.split())
+        if not question:
+            raise OptionError(f"guide question {number} is empty", path=path, hint=hint)
+        questions.append(GuideQuestion(name.strip() or _short(question), question))
+    return tuple(questions)
+
+
+def _short(question: str, limit: int = 60) -> str:
+    if len(question) <= limit:
+        return question
+    cut = question[:limit].rsplit(" ", 1)[0]
+    return (cut or question[:limit]) + "…"
+
+
+# -- the strategy -----------------------------------------------------------------------------
+
+
+class StructureStrategy(Strategy):
+    """Codes by headings, speakers or interview-guide questions."""
+
+    name = "structure"
+    version = "1.0"
+    description = "code by heading, by speaker (or role) or by interview-guide question"
+    options: ClassVar[dict[str, str]] = {
+        "by": "what to code by: heading (default), speaker or question",
+        "root": "name of the code the new codes go under ('' for the top level); "
+        "default Headings, Speakers or Interview guide",
+        "include_heading": "heading: code the heading line with its section (default true)",
+        "label": "speaker/question: include the speaker label (PN1:) in the coding (default true)",
+        "roles": "speaker: map speakers (patterns like PN*) to roles, e.g. 'PN*=participant'; "
+        "speakers without a role are skipped",
+        "speakers": "speaker: only these speakers (comma-separated patterns)",
+        "cases": "speaker: also make each speaker a case holding their turns (default false)",
+        "guide": "question: the interview guide, a list or a file (.toml or one question a line)",
+        "rules": "question: the same as guide",
+        "interviewers": "question: interviewer speaker patterns "
+        "(default Interviewer*, Int, I, I[0-9]*, Q, Moderator, Facilitator)",
+        "min_similarity": "question: lowest similarity (0..1) for a match (default 0.15)",
+        "follow_ups": "question: an unmatched interviewer turn joins the previous question "
+        "(previous, default) or is not coded (skip)",
+    }
+
+    def run(self, project: Project, runner: Runner, **options: Any) -> StrategyResult:
+        given = Options(self.name, self.options, options)
+        settings = self._settings(given)
+        root = given.string("root", DEFAULT_ROOTS[settings.by]).strip()
+        make_cases = given.boolean("cases", False)
+        documents = [d for d in project.documents if d.text.strip()]
+        if not documents:
+            raise EmptyCorpusError(
+                "the project has no documents with text to code by structure",
+                hint="import documents first (qualcode import)",
+            )
+        tasks = [Task(attrs.evolve(d, source_file=None), settings) for d in documents]
+        results = runner.map(code_document, tasks)
+        parameters = {"by": settings.by, "root": root, **_parameters(settings)}
+        coder = machine_coder(self.name, self.version)
+        result = StrategyResult(coder=coder)
+        codes: dict[tuple[str, ...], str] = {}
+        root_path: tuple[str, ...] = (root,) if root else ()
+        speaker_codings: dict[str, list[str]] = {}
+        for document, found in zip(documents, results, strict=True):
+            for item in found:
+                code_id = self._code(project, result, codes, root_path + item.path, settings)
+                coding = Coding(
+                    id=stable_id(self.name, document.id, code_id, item.start, item.end),
+                    document_id=document.id,
+                    code_id=code_id,
+                    start=item.start,
+                    end=item.end,
+                    coder_id=coder.id,
+                    provenance=Provenance(
+                        method=ProvenanceMethod.RULE,
+                        name=self.name,
+                        version=self.version,
+                        rule=item.rule,
+                        parameters=parameters,
+                    ),
+                )
+                if coding.id in project.codings:
+                    continue  # proposed by an earlier run already
+                result.codings.append(coding)
+                if item.speaker:
+                    speaker_codings.setdefault(item.speaker, []).append(coding.id)
+        if make_cases:
+            result.cases = _speaker_cases(project, speaker_codings)
+        return result
+
+    def _settings(self, given: Options) -> Settings:
+        by = given.string("by", "heading", MODES)
+        guide: tuple[GuideQuestion, ...] = ()
+        if by == "question":
+            source = given.raw("guide") if given.has("guide") else given.raw("rules")
+            if source is None:
+                raise OptionError(
+                    "coding by interview question needs the interview guide",
+                    hint="pass guide=FILE (.toml or one question a line) or a list of questions",
+                )
+            guide = read_guide(source)
+        return Settings(
+            by=by,
+            include_heading=given.boolean("include_heading", True),
+            label=given.boolean("label", True),
+            roles=given.mapping("roles"),
+            speakers=given.strings("speakers", ()),
+            interviewers=given.strings("interviewers", DEFAULT_INTERVIEWERS),
+            guide=guide,
+            min_similarity=given.number("min_similarity", 0.15),
+            follow_ups=given.string("follow_ups", "previous", ("previous", "skip")),
+        )
+
+    def _code(
+        self,
+        project: Project,
+        result: StrategyResult,
+        codes: dict[tuple[str, ...], str],
+        path: tuple[str, ...],
+        settings: Settings,
+    ) -> str:
+        """The id of the code at ``path``: an existing one of the project, or a new one."""
+        known = codes.get(path)
+        if known is not None:
+            return known
+        parent = self._code(project, result, codes, path[:-1], settings) if len(path) > 1 else None
+        existing = project.code_by_path(path)
+        if existing is not None:
+            codes[path] = existing.id
+            return existing.id
+        definition = ""
+        if settings.by == "question":
+            match = next((q for q in settings.guide if q.name == path[-1]), None)
+            definition = f"Interview-guide question: {match.text}" if match else ""
+        code = Code(
+            id=free_id(project, self.name, "code", *path),
+            name=path[-1],
+            parent_id=parent,
+            definition=definition,
+            origin=CodeOrigin.DEDUCTIVE if settings.by == "question" else None,
+        )
+        result.codes.append(code)
+        codes[path] = code.id
+        return code.id
+
+
+def _parameters(settings: Settings) -> dict[str, Any]:
+    if settings.by == "heading":
+        return {"include_heading": settings.include_heading}
+    if settings.by == "speaker":
+        return {
+            "label": settings.label,
+            "roles": dict(settings.roles),
+            "speakers": list(settings.speakers),
+        }
+    return {
+        "guide": [q.text for q in settings.guide],
+        "interviewers": list(settings.interviewers),
+        "min_similarity": settings.min_similarity,
+        "follow_ups": settings.follow_ups,
+    }
+
+
+def _speaker_cases(project: Project, codings: Mapping[str, list[str]]) -> list[Case]:
+    """A case per speaker holding their turns; an existing case of that name is extended."""
+    cases: list[Case] = []
+    for speaker, coding_ids in codings.items():
+        existing = project.cases.by_name(speaker)
+        if existing:
+            case = existing[0]
+            added = [i for i in coding_ids if i not in set(case.coding_ids)]
+            cases.append(attrs.evolve(case, coding_ids=case.coding_ids + tuple(added)))
+        else:
+            cases.append(
+                Case(
+                    id=free_id(project, "structure", "case", speaker),
+                    name=speaker,
+                    coding_ids=coding_ids,
+                )
+            )
+    return cases
