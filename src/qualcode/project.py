@@ -15,13 +15,12 @@ from typing import Generic, TypeVar
 import attrs
 
 from qualcode.errors import (
-    CycleError,
     DuplicateIdError,
     IntegrityError,
     MissingReferenceError,
     SpanError,
-    ValueTypeError,
 )
+from qualcode.integrity import Rules, raise_first
 from qualcode.model import (
     Case,
     Code,
@@ -33,9 +32,7 @@ from qualcode.model import (
     Memo,
     Set,
     Theme,
-    Value,
     Variable,
-    value_matches,
 )
 
 E = TypeVar("E", bound=Entity)
@@ -106,6 +103,19 @@ class Project:
     _memos: dict[str, Memo] = attrs.field(factory=dict, init=False)
     _sets: dict[str, Set] = attrs.field(factory=dict, init=False)
     _links: dict[str, Link] = attrs.field(factory=dict, init=False)
+    _rules: Rules = attrs.field(init=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        self._rules = Rules(
+            documents=self._documents,
+            codes=self._codes,
+            themes=self._themes,
+            codings=self._codings,
+            cases=self._cases,
+            variables=self._variables,
+            coders=self._coders,
+            find=self.find,
+        )
 
     # -- views -----------------------------------------------------------------------------
 
@@ -197,29 +207,6 @@ class Project:
             if entity_id in other:
                 raise DuplicateIdError(f"id {entity_id} is already used", guid=entity_id)
 
-    def _missing(
-        self, table: dict[str, E], entity_id: str | None, kind: str, owner: str
-    ) -> Iterator[IntegrityError]:
-        if entity_id is not None and entity_id not in table:
-            yield MissingReferenceError(
-                f"{owner} refers to {kind} {entity_id}, which does not exist"
-            )
-
-    def _value_problems(
-        self, owner: str, attributes: Iterable[tuple[str, Value]]
-    ) -> Iterator[IntegrityError]:
-        for variable_id, value in attributes:
-            variable = self._variables.get(variable_id)
-            if variable is None:
-                yield MissingReferenceError(
-                    f"{owner} has a value for variable {variable_id}, which does not exist"
-                )
-            elif not value_matches(variable.type, value):
-                yield ValueTypeError(
-                    f"{owner}: value {value!r} does not fit variable {variable.name!r} "
-                    f"of type {variable.type.value}"
-                )
-
     def add_coder(self, coder: Coder, *, replace: bool = False) -> Coder:
         self._claim(coder.id, self._coders, replace)
         self._coders[coder.id] = coder
@@ -232,21 +219,13 @@ class Project:
 
     def add_case(self, case: Case, *, replace: bool = False) -> Case:
         self._claim(case.id, self._cases, replace)
-        _raise_first(self._case_problems(case))
+        raise_first(self._rules.problems(case))
         self._cases[case.id] = case
         return case
 
-    def _case_problems(self, case: Case) -> Iterator[IntegrityError]:
-        owner = f"case {case.name!r}"
-        yield from self._value_problems(owner, case.attributes.items())
-        for code_id in case.code_ids:
-            yield from self._missing(self._codes, code_id, "code", owner)
-        for coding_id in case.coding_ids:
-            yield from self._missing(self._codings, coding_id, "coding", owner)
-
     def add_document(self, document: Document, *, replace: bool = False) -> Document:
         self._claim(document.id, self._documents, replace)
-        _raise_first(self._document_problems(document))
+        raise_first(self._rules.problems(document))
         if replace:
             old = self._documents[document.id]
             if old.text != document.text:
@@ -261,45 +240,21 @@ class Project:
         self._documents[document.id] = document
         return document
 
-    def _document_problems(self, document: Document) -> Iterator[IntegrityError]:
-        owner = f"document {document.name!r}"
-        yield from self._missing(self._cases, document.case_id, "case", owner)
-        yield from self._value_problems(owner, document.attributes.items())
-
     def add_code(self, code: Code, *, replace: bool = False) -> Code:
         self._claim(code.id, self._codes, replace)
-        _raise_first(self._code_problems(code))
+        raise_first(self._rules.problems(code))
         self._codes[code.id] = code
         return code
 
-    def _code_problems(self, code: Code) -> Iterator[IntegrityError]:
-        if code.parent_id is not None:
-            missing = list(
-                self._missing(self._codes, code.parent_id, "parent code", f"code {code.name!r}")
-            )
-            yield from missing
-            if not missing:
-                yield from self._cycle(code.id, code.parent_id, self._codes, "code")
-
     def add_theme(self, theme: Theme, *, replace: bool = False) -> Theme:
         self._claim(theme.id, self._themes, replace)
-        _raise_first(self._theme_problems(theme))
+        raise_first(self._rules.problems(theme))
         self._themes[theme.id] = theme
         return theme
 
-    def _theme_problems(self, theme: Theme) -> Iterator[IntegrityError]:
-        owner = f"theme {theme.name!r}"
-        for code_id in theme.code_ids:
-            yield from self._missing(self._codes, code_id, "code", owner)
-        if theme.parent_id is not None:
-            missing = list(self._missing(self._themes, theme.parent_id, "parent theme", owner))
-            yield from missing
-            if not missing:
-                yield from self._cycle(theme.id, theme.parent_id, self._themes, "theme")
-
     def add_coding(self, coding: Coding, *, replace: bool = False) -> Coding:
         self._claim(coding.id, self._codings, replace)
-        self._check_coding(coding)
+        self._rules.check_coding(coding)
         self._codings[coding.id] = coding
         return coding
 
@@ -316,111 +271,28 @@ class Project:
             coding_id = coding.id
             if coding_id in table or any(coding_id in t for t in others):
                 raise DuplicateIdError(f"id {coding_id} is already used", guid=coding_id)
-            self._check_coding(coding)
+            self._rules.check_coding(coding)
             table[coding_id] = coding
             added += 1
         return added
 
-    def _check_coding(self, coding: Coding) -> None:
-        document = self._documents.get(coding.document_id)
-        if document is None:
-            raise MissingReferenceError(
-                f"coding {coding.id} refers to document {coding.document_id}, which does not exist",
-                guid=coding.id,
-            )
-        if coding.code_id not in self._codes:
-            raise MissingReferenceError(
-                f"coding {coding.id} refers to code {coding.code_id}, which does not exist",
-                guid=coding.id,
-            )
-        if coding.coder_id is not None and coding.coder_id not in self._coders:
-            raise MissingReferenceError(
-                f"coding {coding.id} refers to coder {coding.coder_id}, which does not exist",
-                guid=coding.id,
-            )
-        if not 0 <= coding.start <= coding.end <= len(document.text):
-            raise SpanError(
-                f"coding {coding.id} spans {coding.start}..{coding.end}, outside document "
-                f"{document.name!r} of {len(document.text)} characters",
-                guid=coding.id,
-            )
-
     def add_memo(self, memo: Memo, *, replace: bool = False) -> Memo:
         self._claim(memo.id, self._memos, replace)
-        _raise_first(self._memo_problems(memo))
+        raise_first(self._rules.problems(memo))
         self._memos[memo.id] = memo
         return memo
 
-    def _memo_problems(self, memo: Memo) -> Iterator[IntegrityError]:
-        for target in memo.target_ids:
-            if self.find(target) is None:
-                yield MissingReferenceError(
-                    f"memo {memo.name!r} is attached to {target}, which does not exist",
-                    guid=memo.id,
-                )
-        if (memo.start is None) != (memo.end is None):
-            yield SpanError(f"memo {memo.name!r} has a start without an end", guid=memo.id)
-        if memo.start is not None and memo.end is not None:
-            documents = [self._documents[t] for t in memo.target_ids if t in self._documents]
-            if len(documents) != 1:
-                yield SpanError(
-                    f"memo {memo.name!r} has a span but is not attached to exactly one document",
-                    guid=memo.id,
-                )
-            elif not 0 <= memo.start <= memo.end <= len(documents[0].text):
-                yield SpanError(
-                    f"memo {memo.name!r} spans {memo.start}..{memo.end}, outside document "
-                    f"{documents[0].name!r}",
-                    guid=memo.id,
-                )
-
     def add_set(self, group: Set, *, replace: bool = False) -> Set:
         self._claim(group.id, self._sets, replace)
-        _raise_first(self._set_problems(group))
+        raise_first(self._rules.problems(group))
         self._sets[group.id] = group
         return group
 
-    def _set_problems(self, group: Set) -> Iterator[IntegrityError]:
-        for member in group.member_ids:
-            if self.find(member) is None:
-                yield MissingReferenceError(
-                    f"set {group.name!r} has member {member}, which does not exist", guid=group.id
-                )
-
     def add_link(self, link: Link, *, replace: bool = False) -> Link:
         self._claim(link.id, self._links, replace)
-        _raise_first(self._link_problems(link))
+        raise_first(self._rules.problems(link))
         self._links[link.id] = link
         return link
-
-    def _link_problems(self, link: Link) -> Iterator[IntegrityError]:
-        for end in (link.origin_id, link.target_id):
-            if self.find(end) is None:
-                yield MissingReferenceError(
-                    f"link {link.name!r} joins {end}, which does not exist", guid=link.id
-                )
-
-    def _problems(self, entity: Entity) -> Iterator[IntegrityError]:
-        """Every rule ``entity`` breaks against the project as it stands (none: it fits)."""
-        if isinstance(entity, Coding):
-            try:
-                self._check_coding(entity)
-            except IntegrityError as error:
-                yield error
-        elif isinstance(entity, Document):
-            yield from self._document_problems(entity)
-        elif isinstance(entity, Code):
-            yield from self._code_problems(entity)
-        elif isinstance(entity, Theme):
-            yield from self._theme_problems(entity)
-        elif isinstance(entity, Case):
-            yield from self._case_problems(entity)
-        elif isinstance(entity, Memo):
-            yield from self._memo_problems(entity)
-        elif isinstance(entity, Set):
-            yield from self._set_problems(entity)
-        elif isinstance(entity, Link):
-            yield from self._link_problems(entity)
 
     def add_all(self, entities: Iterable[Entity]) -> int:
         """Add entities of any kinds at once; returns how many were added.
@@ -439,7 +311,7 @@ class Project:
                 added.append((table, entity.id))
             for table, entity_id in added:
                 entity = table[entity_id]
-                _raise_first(self._problems(entity))
+                raise_first(self._rules.problems(entity))
         except BaseException:
             for table, entity_id in added:
                 table.pop(entity_id, None)
@@ -465,26 +337,6 @@ class Project:
             Link: self.add_link,
         }
         return adders[type(entity)](entity, replace=replace)
-
-    def _cycle(
-        self,
-        entity_id: str,
-        parent_id: str,
-        table: dict[str, Code] | dict[str, Theme],
-        kind: str,
-    ) -> Iterator[CycleError]:
-        seen: set[str] = set()
-        current: str | None = parent_id
-        while current is not None:
-            if current == entity_id or current in seen:
-                yield CycleError(
-                    f"{kind} {entity_id} cannot have parent {parent_id}: that makes a cycle",
-                    guid=entity_id,
-                )
-                return
-            seen.add(current)
-            parent = table.get(current)
-            current = parent.parent_id if parent is not None else None
 
     # -- removing --------------------------------------------------------------------------
 
@@ -667,10 +519,5 @@ class Project:
         problems: list[IntegrityError] = []
         for table in self._tables():
             for entity in table.values():
-                problems.extend(self._problems(entity))
+                problems.extend(self._rules.problems(entity))
         return problems
-
-
-def _raise_first(problems: Iterable[IntegrityError]) -> None:
-    for problem in problems:
-        raise problem
