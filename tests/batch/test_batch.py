@@ -9,7 +9,8 @@ import pytest
 
 import qualcode
 from qualcode import hookimpl
-from qualcode.batch import FilenamePattern, Merger, collect_files, import_files, import_into
+from qualcode.analysis.merge import Merger
+from qualcode.batch import FilenamePattern, collect_files, import_files, import_into
 from qualcode.errors import OptionError, ParseError, QualcodeError, ValueTypeError
 from qualcode.formats.base import Importer, ImportResult
 from qualcode.model import (
