@@ -186,14 +186,16 @@ def paragraphs(text: str) -> list[Span]:
     return spans
 
 
-_SENTENCE_END = re.compile(r"(?<=[.!?…])(?P<close>[\"'”’)\]]*)\s+|(?<=[。！？])|\n+")
+SENTENCE_END = re.compile(r"(?<=[.!?…])(?P<close>[\"'”’)\]]*)\s+|(?<=[。！？])|\n+")
+"""A sentence break: after ``. ! ? …`` (closing quotes in group ``close`` stay with the sentence)
+and white space, after ``。！？``, or at line ends. Shared by :func:`sentences` and strategies."""
 
 
 def sentences(text: str) -> list[Span]:
     """Sentence spans: ends at ``. ! ? …`` followed by space, at ``。！？``, and at line ends."""
     spans: list[Span] = []
     start = 0
-    for match in _SENTENCE_END.finditer(text):
+    for match in SENTENCE_END.finditer(text):
         close = match.group("close")
         cut = match.end("close") if close is not None else match.start()  # quotes stay
         if cut > start:

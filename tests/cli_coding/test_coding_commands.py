@@ -82,7 +82,7 @@ def test_code_writes_the_project_with_machine_codings(study: tuple[Path, Path], 
     result = run("code", str(source), str(out), "--strategy", "keywords", "--rules", str(rules))
     assert result.exit_code == 0, result.output
     assert result.stdout == ""  # messages go to stderr
-    assert "keywords: 5 codings in 1 documents" in result.stderr
+    assert "keywords: 5 codings in 1 document by qualcode keywords" in result.stderr
     assert digest(source) == before  # the input is never modified
     coded = qualcode.load(out)
     machine = [c for c in coded.codings if c.coder_id != "person"]
@@ -311,3 +311,19 @@ def test_an_unreachable_scheduler_exits_1_and_writes_nothing(
     assert result.exit_code == 1, result.output
     assert "tcp://127.0.0.1:9" in result.stderr
     assert not out.exists()
+
+
+def test_a_progress_bar_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    from rich.console import Console
+
+    from qualcode.cli.coding_commands import _progress
+
+    with _progress(False, "coding") as advance:
+        assert advance is None  # stderr is not a terminal under the test runner
+    with _progress(True, "coding") as advance:
+        assert advance is None
+    monkeypatch.setattr(Console, "is_terminal", property(lambda self: True))
+    with _progress(False, "coding") as advance:
+        assert advance is not None
+        advance(0, 3)
+        advance(3, 3)

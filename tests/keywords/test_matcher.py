@@ -221,3 +221,10 @@ def test_wildcards_find_what_one_expression_per_term_finds(
 ) -> None:
     entries = [term(t, whole_word=whole_word) for t in terms]
     assert Matcher(entries).find(text) == wildcard_reference(terms, text, whole_word)
+
+
+def test_wildcards_take_combining_marks_of_any_script() -> None:
+    # U+0F71 is a Tibetan vowel sign: a combining mark, so part of the word
+    text = "ab\u0f71c abxc ab.c"
+    assert [q for _, q in found([term("ab*c")], text)] == ["ab\u0f71c", "abxc"]
+    assert [q for _, q in found([term("ab?c")], text)] == ["ab\u0f71c", "abxc"]

@@ -64,12 +64,12 @@ class ProgressRunner(Runner):
 
 
 @contextmanager
-def _progress(quiet: bool, label: str) -> Iterator[Callable[[int, int], None]]:
-    """A progress bar on stderr (none with ``quiet`` or when stderr is not a terminal), as a
-    callback ``advance(done, total)``."""
+def _progress(quiet: bool, label: str) -> Iterator[Callable[[int, int], None] | None]:
+    """A progress bar on stderr as a callback ``advance(done, total)``; None with ``quiet`` or
+    when stderr is not a terminal (then the work is not cut into batches either)."""
     console = Console(stderr=True)
     if quiet or not console.is_terminal:
-        yield lambda done, total: None
+        yield None
         return
     bar = Progress(
         TextColumn(label),
@@ -204,7 +204,8 @@ def code(
         runner = runner_class(jobs=jobs, scheduler=scheduler)
         try:
             with _progress(quiet, f"{strategy_name} ({runner_class.name})") as advance:
-                proposed = strategy_class().run(project, ProgressRunner(runner, advance), **options)
+                shown = runner if advance is None else ProgressRunner(runner, advance)
+                proposed = strategy_class().run(project, shown, **options)
         finally:
             runner.close()
         proposed.apply_to(project)
@@ -214,11 +215,15 @@ def code(
     if not quiet:
         touched = len({c.document_id for c in proposed.codings})
         message(
-            f"{strategy_name}: {len(proposed.codings)} codings in {touched} documents"
-            f" by {proposed.coder.name}"
-            + (f", {len(proposed.codes)} new codes" if proposed.codes else "")
+            f"{strategy_name}: {_count(len(proposed.codings), 'coding')} in "
+            f"{_count(touched, 'document')} by {proposed.coder.name}"
+            + (f", {_count(len(proposed.codes), 'new code')}" if proposed.codes else "")
         )
         message(f"wrote {destination}")
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" + ("" if number == 1 else "s")
 
 
 def describe(plugins: Plugins) -> dict[str, Any]:

@@ -14,7 +14,7 @@ import re
 from collections.abc import Sequence
 
 from qualcode.strategies.keywords.scripts import WORD_CLASS, no_space_class
-from qualcode.text import _SENTENCE_END
+from qualcode.text import SENTENCE_END
 
 Span = tuple[int, int]
 
@@ -24,7 +24,6 @@ _WORD_TOKEN = re.compile(f"{_SPACELESS}|(?:(?!{_SPACELESS}){WORD_CLASS})+")
 _WINDOW_STEP = 48  # characters read per word when looking for the words around a hit
 _SENTENCE_STEP = 256  # characters read back at first when looking for a sentence's start
 _CLOSERS_BACK = 16  # how far before a hit a break character may still cut after it
-_HAS_CLOSE = "close" in _SENTENCE_END.groupindex
 
 
 def trim(text: str, start: int, end: int) -> Span:
@@ -141,11 +140,11 @@ class ContextFinder:
         if position in self._breaks:
             return self._breaks[position]
         text = self.text
-        match = _SENTENCE_END.match(text, position if text[position] == "\n" else position + 1)
+        match = SENTENCE_END.match(text, position if text[position] == "\n" else position + 1)
         found: Span | None = None
         if match is not None:
             cut = match.start()
-            if _HAS_CLOSE and match.group("close") is not None:
+            if match.group("close") is not None:
                 cut = match.end("close")  # closing quotes stay with their sentence
             found = (cut, match.end())
         self._breaks[position] = found

@@ -1,12 +1,13 @@
 """Finding every term of every rule in one pass over a text.
 
 All terms that share a case setting are merged into one regular expression shaped like a trie
-(``tra(?:in(?:ing|ee)?|uma)``), wrapped in a lookahead so that matches starting at every position
-are found, overlapping ones included. The regular-expression engine then walks the text once and,
-at each position, follows only the branches of the trie that the text allows: the cost grows with
-the length of the text, not with the number of terms. A hit found by the trie is then resolved to
-the terms it matches (all terms that match at that position, the shorter ones included) through a
-small table memoised per distinct match.
+(``tra(?:in(?:ing|ee)?|uma)``), searched so that matches starting at every position are found,
+overlapping ones included. The regular-expression engine walks the text once and, where a term
+may start, follows only the branches of the trie that the text allows: the cost grows with the
+length of the text, not with the number of terms. The trie is a filter that may accept a little
+more than the terms; each hit it finds is then checked exactly, in Python, against the terms that
+can match there (all of them, shorter and overlapping ones included), through a small table
+memoised per distinct match.
 
 Terms use ``*`` (any run of letters, possibly none), ``?`` (one letter) and spaces (any run of
 white space); ``\\*`` and ``\\?`` are literal. Whole-word terms must start and end at word
@@ -48,13 +49,9 @@ _SEPARATOR = "[\\W" + no_space_ranges() + "]"
 spaces (a superset, like the trie: the exact check decides)."""
 _PREFIX = 8  # literal characters that index the terms for the exact check
 
-# The trie expression is a filter: it may accept a little more than the terms (its letter class
-# is a superset of a word character), never less. Each hit is then checked exactly in Python.
-_LOOSE_LETTER = (
-    "[\\w\\u0300-\\u036f\\u0483-\\u0489\\u0591-\\u05c7\\u0610-\\u061a\\u064b-\\u065f"
-    "\\u0670\\u06d6-\\u06ed\\u0711-\\u074a\\u0900-\\u0dff\\u0e31-\\u0e3a\\u0e47-\\u0e4e"
-    "\\u1ab0-\\u1aff\\u1dc0-\\u1dff\\u200c\\u200d\\u20d0-\\u20ff\\ufe20-\\ufe2f]"
-)
+# The trie expression is a filter: it may accept more than the terms, never less (a letter of a
+# wildcard is any character but white space there), and each hit is then checked exactly.
+_LOOSE_LETTER = r"\S"
 _RENDER = {
     _STAR: _LOOSE_LETTER + "*",
     _ONE: _LOOSE_LETTER,
@@ -217,7 +214,8 @@ class _TermGroup:
 
     Terms that must start a word are searched after a separator (a character that is not a
     letter of a spaced script), so the engine skips quickly from separator to separator and
-    tries the trie only where a word begins; the others are tried at every position.
+    tries the trie only where a word begins; the others (substrings, and terms that start in a
+    script without spaces) wherever their first character occurs.
     """
 
     def __init__(
@@ -235,8 +233,10 @@ class _TermGroup:
             trie = trie_regex([tokens[1:] for tokens in distinct])
             pattern = _SEPARATOR + "(?=(" + trie + "))"
         else:
+            # consumed, not looked ahead: the engine then skips to possible first characters;
+            # overlapping matches are found by searching again from the next position
             trie = trie_regex(list(distinct))
-            pattern = "(?=(" + trie + "))"
+            pattern = "(" + trie + ")"
         self.patterns = (pattern, trie)
         self._compiled: dict[bool, tuple[re.Pattern[str], re.Pattern[str]]] = {}
         # each distinct term, indexed by its first (up to eight) literal characters
@@ -286,7 +286,12 @@ class _TermGroup:
                 found_at.append((0, first.group()))
             found_at.extend((m.start() + 1, m.group(1)) for m in search.finditer(subject))
         else:
-            found_at.extend((m.start(), m.group(1)) for m in search.finditer(subject))
+            position = 0
+            match = search.search(subject)
+            while match is not None:
+                position = match.start()
+                found_at.append((position, match.group(1)))
+                match = search.search(subject, position + 1)
         for start, found in found_at:
             stop = start + len(found)
             # the text's start behaves as a space: only word boundaries look back

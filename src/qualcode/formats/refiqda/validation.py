@@ -1,0 +1,529 @@
+"""Validating REFI-QDA files: the schema, and the checks a schema cannot make.
+
+:func:`validate_file` checks a ``.qdpx``, ``.qde`` or ``.qdc`` on its raw XML (the importer is
+lenient and would hide problems): against the standard's XSD when a folder holding
+``Project.xsd`` and ``Codebook.xsd`` is given (qualcode does not ship them; they belong to the
+standard), then that every GUID reference resolves to an element of the right kind, no GUID is
+used twice, selections lie inside their text as the producer counts positions (see
+:mod:`.positions`), internal files exist, and the code tree has no cycle. Each problem is a
+:class:`Problem` with its file, archive member, line and GUID.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import attrs
+from lxml import etree
+
+from qualcode.errors import InputNotFoundError, ParseError, QualcodeError
+from qualcode.fileio import read_bytes, require_file
+from qualcode.formats.refiqda.container import QdpxArchive
+from qualcode.formats.refiqda.positions import Convention, convention_for_origin
+from qualcode.formats.refiqda.sources import internal_name
+from qualcode.formats.refiqda.xml import Element, child, guid_of, line_of, local, parse, text_of
+from qualcode.model import TextOrigin, canonical_id
+from qualcode.text import decode, normalize_newlines
+
+SCHEMAS_VARIABLE = "QUALCODE_REFI_SCHEMAS"
+"""Environment variable naming a folder that holds the REFI-QDA XSDs."""
+SCHEMA_FILES = {"project": "Project.xsd", "codebook": "Codebook.xsd"}
+REFIQDA_EXTENSIONS = {".qdpx": "project", ".qde": "project", ".qdc": "codebook"}
+
+
+@attrs.frozen
+class Problem:
+    """One thing wrong with a file, and where."""
+
+    file: str
+    message: str
+    member: str | None = None
+    """The archive member (e.g. ``project.qde``) for a file inside a .qdpx."""
+    line: int | None = None
+    guid: str | None = None
+    check: str = "structure"
+    """What found it: ``read``, ``schema``, ``reference``, ``duplicate``, ``span``, ``file``,
+    ``cycle``, ``value``, ``structure`` or (other formats) ``integrity``."""
+
+    @property
+    def location(self) -> str:
+        where = self.file if self.member is None else f"{self.file}!{self.member}"
+        if self.line is not None:
+            where += f":{self.line}"
+        if self.guid is not None:
+            where += f" (guid {self.guid})"
+        return where
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.message}"
+
+    def as_dict(self) -> dict[str, str | int | None]:
+        return {
+            "file": self.file,
+            "member": self.member,
+            "line": self.line,
+            "guid": self.guid,
+            "check": self.check,
+            "message": self.message,
+        }
+
+
+# -- schemas ----------------------------------------------------------------------------------
+
+
+def schema_folder(explicit: str | Path | None = None) -> Path | None:
+    """The folder given, else the one :data:`SCHEMAS_VARIABLE` names, else None."""
+    if explicit is not None and str(explicit):
+        return Path(explicit)
+    named = os.environ.get(SCHEMAS_VARIABLE, "").strip()
+    return Path(named) if named else None
+
+
+class Schemas:
+    """The REFI-QDA XSDs of one folder, each loaded when first needed."""
+
+    def __init__(self, folder: Path) -> None:
+        if not folder.is_dir():
+            raise InputNotFoundError(
+                "the schema folder does not exist",
+                path=folder,
+                hint=f"give a folder holding {' and '.join(SCHEMA_FILES.values())}",
+            )
+        self.folder = folder
+        self._loaded: dict[str, etree.XMLSchema] = {}
+
+    def get(self, kind: str) -> etree.XMLSchema:
+        """The schema for ``kind`` (``project`` or ``codebook``)."""
+        found = self._loaded.get(kind)
+        if found is not None:
+            return found
+        path = self.folder / SCHEMA_FILES[kind]
+        data = read_bytes(require_file(path))
+        parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+        try:
+            schema = etree.XMLSchema(etree.fromstring(data, parser))
+        except (etree.XMLSyntaxError, etree.XMLSchemaParseError) as error:
+            raise ParseError(
+                f"not a usable XML schema ({error})",
+                path=path,
+                hint="use the XSDs published with the REFI-QDA standard",
+            ) from None
+        self._loaded[kind] = schema
+        return schema
+
+
+# -- what the checks know about the REFI-QDA vocabulary ---------------------------------------
+
+SOURCES = frozenset({"TextSource", "PDFSource", "PictureSource", "AudioSource", "VideoSource"})
+SELECTIONS = frozenset(
+    {
+        "PlainTextSelection",
+        "PDFSelection",
+        "PictureSelection",
+        "AudioSelection",
+        "VideoSelection",
+        "TranscriptSelection",
+    }
+)
+TEXT_HOLDERS = frozenset({"TextSource", "Note", "Representation", "TextDescription"})
+"""Elements of TextSourceType: a text (inline or in a file) with plain-text selections."""
+
+_KINDS: dict[str, str] = dict.fromkeys(SOURCES, "source")
+_KINDS |= dict.fromkeys(SELECTIONS, "selection")
+_KINDS |= {
+    "User": "user",
+    "Code": "code",
+    "Variable": "variable",
+    "Case": "case",
+    "Note": "note",
+    "SyncPoint": "sync point",
+    "Vertex": "vertex",
+}
+
+_REFERENCES: dict[str, tuple[tuple[str, str | None], ...]] = {
+    "CodeRef": (("targetGUID", "code"),),
+    "MemberCode": (("targetGUID", "code"),),
+    "MemberSource": (("targetGUID", "source"),),
+    "MemberNote": (("targetGUID", "note"),),
+    "NoteRef": (("targetGUID", "note"),),
+    "SourceRef": (("targetGUID", "source"),),
+    "SelectionRef": (("targetGUID", "selection"),),
+    "VariableRef": (("targetGUID", "variable"),),
+    "Link": (("originGUID", None), ("targetGUID", None)),
+    "TranscriptSelection": (("fromSyncPoint", "sync point"), ("toSyncPoint", "sync point")),
+    "Vertex": (("representedGUID", None),),
+    "Edge": (("representedGUID", None), ("sourceVertex", "vertex"), ("targetVertex", "vertex")),
+}
+"""Element -> (attribute, kind of element it must name; None: any) for each GUID reference."""
+_REQUIRED = frozenset({"CodeRef", "NoteRef", "SourceRef", "SelectionRef", "VariableRef", "Edge"})
+"""Elements whose references must be present (the others are optional)."""
+_LINKED_FILES = ("richTextPath", "path", "currentPath")
+
+
+@attrs.frozen
+class InternalFiles:
+    """A document's internal files: whether one exists, and its bytes, by file name."""
+
+    exists: Callable[[str], bool]
+    read: Callable[[str], bytes]
+    where: str
+    """Where they live, for messages (e.g. "the archive")."""
+
+
+_Reference = tuple[str, str | None, str, str, Element]
+"""(GUID, kind of element it must name or None, element name, attribute, element)."""
+_HANDLED = (
+    frozenset({"Code", "Transcript", "AudioSelection", "VideoSelection", "VariableValue"})
+    | TEXT_HOLDERS
+)
+_WITH_FILES = SOURCES | TEXT_HOLDERS | {"Transcript"}
+
+
+class _Checker:
+    """The checks a schema cannot make, over one parsed REFI-QDA document."""
+
+    def __init__(self, file: str, member: str | None, files: InternalFiles | None) -> None:
+        self.file = file
+        self.member = member
+        self.files = files
+        self.problems: list[Problem] = []
+        self.defined: dict[str, tuple[str, Element]] = {}
+        self.references: list[_Reference] = []
+        self.convention: Convention = convention_for_origin("")
+        self.values: list[Element] = []
+
+    def problem(self, message: str, element: Element, check: str, *, own: bool = True) -> None:
+        """Record a problem at ``element`` (naming its GUID when ``own``)."""
+        guid = canonical_id(element.get("guid") or "") or None if own else None
+        self.problems.append(
+            Problem(self.file, message, self.member, line_of(element), guid, check)
+        )
+
+    def run(self, root: Element, codebook: bool) -> list[Problem]:
+        """Walk the document once (it may hold a million elements, so the loop is lean)."""
+        self.convention = convention_for_origin(root.get("origin", ""))
+        defined = self.defined
+        references = self.references
+        for attribute in ("creatingUserGUID", "modifyingUserGUID"):
+            value = root.get(attribute)
+            if value and value.strip():
+                references.append((guid_of(value), "user", "Project", attribute, root))
+        for element in root.iter():
+            tag: object = element.tag
+            if not isinstance(tag, str):
+                continue
+            name = tag[tag.rfind("}") + 1 :]
+            get = element.get
+            raw = get("guid")
+            if raw is not None and not name.startswith("Member"):  # MemberCode/@guid refers
+                guid = guid_of(raw)
+                if guid in defined:
+                    self._duplicate(element, name, guid)
+                elif guid:
+                    defined[guid] = (name, element)
+            for attribute in ("creatingUser", "modifyingUser"):
+                value = get(attribute)
+                if value and value.strip():
+                    references.append((guid_of(value), "user", name, attribute, element))
+            pairs = _REFERENCES.get(name)
+            if pairs is not None:
+                self._references(element, name, pairs)
+            if name in _HANDLED:
+                self._handle(element, name, codebook)
+            if not codebook and name in _WITH_FILES:
+                for attribute in _LINKED_FILES:
+                    self._internal(element, name, attribute)
+        self._resolve_references()
+        self._value_types()
+        return self.problems
+
+    def _handle(self, element: Element, name: str, codebook: bool) -> None:
+        if name == "Code":
+            self._cycle(element)
+        elif name == "VariableValue":
+            self.values.append(element)
+        elif codebook:
+            return
+        elif name in TEXT_HOLDERS:
+            self._text_spans(element, name)
+        elif name == "Transcript":
+            self._transcript(element)
+        else:
+            self._ordered(element, name, "begin", "end")
+
+    # -- GUIDs -----------------------------------------------------------------------------
+
+    def _duplicate(self, element: Element, name: str, guid: str) -> None:
+        first, other = self.defined[guid]
+        line = line_of(other)
+        where = f" at line {line}" if line is not None else ""
+        message = f"duplicate GUID: <{name}> uses the GUID of <{first}>{where}"
+        self.problem(message, element, "duplicate")
+
+    def _references(
+        self, element: Element, name: str, pairs: tuple[tuple[str, str | None], ...]
+    ) -> None:
+        for attribute, kind in pairs:
+            value = element.get(attribute)
+            if value is None and name.startswith("Member"):
+                attribute, value = "guid", element.get("guid")  # the codebook's form
+            if value and value.strip():
+                self.references.append((guid_of(value), kind, name, attribute, element))
+            elif name in _REQUIRED or name.startswith("Member"):
+                self.problem(f"<{name}> has no {attribute}", element, "reference", own=False)
+
+    def _resolve_references(self) -> None:
+        defined = self.defined
+        for guid, kind, name, attribute, element in self.references:
+            found = defined.get(guid)
+            if found is None:
+                message = f"<{name}> {attribute} names a GUID that no element of the file has"
+            elif kind is not None and _KINDS.get(found[0]) != kind:
+                line = line_of(found[1])
+                where = f" at line {line}" if line is not None else ""
+                message = f"<{name}> {attribute} names <{found[0]}>{where}, which is not a {kind}"
+            else:
+                continue
+            self.problems.append(
+                Problem(self.file, message, self.member, line_of(element), guid, "reference")
+            )
+
+    def _value_types(self) -> None:
+        """Each VariableValue holds the kind of value its variable's type asks for."""
+        for value in self.values:
+            ref = child(value, "VariableRef")
+            found = (
+                self.defined.get(guid_of(ref.get("targetGUID") or "")) if ref is not None else None
+            )
+            if found is None or found[0] != "Variable":
+                continue  # reported as a reference problem
+            wanted = (found[1].get("typeOfVariable") or "").strip()
+            held = [local(c) for c in value if local(c).endswith("Value")]
+            if wanted and held and held[0].lower() != f"{wanted}Value".lower():
+                self.problem(
+                    f"<VariableValue> holds a {held[0]}, but variable "
+                    f"{found[1].get('name', '')!r} is of type {wanted}",
+                    value,
+                    "value",
+                    own=False,
+                )
+
+    def _cycle(self, element: Element) -> None:
+        guid = canonical_id(element.get("guid") or "")
+        parent = element.getparent()
+        while guid and parent is not None and local(parent) == "Code":
+            if canonical_id(parent.get("guid") or "") == guid:
+                self.problem(
+                    f"the code tree has a cycle: this code is nested inside itself "
+                    f"(line {line_of(parent)})",
+                    element,
+                    "cycle",
+                )
+                return
+            parent = parent.getparent()
+
+    # -- files and spans -------------------------------------------------------------------
+
+    def _internal(self, element: Element, name: str, attribute: str) -> str | None:
+        """The internal file name ``attribute`` names, if it exists; a problem if missing."""
+        path = element.get(attribute)
+        if not path or not path.strip() or self.files is None:
+            return None
+        file_name = internal_name(path)
+        if file_name is None:
+            return None  # outside the project: nothing to check against
+        if not self.files.exists(file_name):
+            message = f"<{name}> {attribute} {path!r}: the file is missing from {self.files.where}"
+            self.problem(message, element, "file")
+            return None
+        return file_name
+
+    def _text(self, element: Element, name: str) -> tuple[str, TextOrigin] | None:
+        """The text of a text holder and how its file was written; None when not available."""
+        inline = child(element, "PlainTextContent")
+        path = element.get("plainTextPath")
+        if inline is not None or not path or not path.strip():
+            text, newline = normalize_newlines(text_of(inline) if inline is not None else "")
+            return text, TextOrigin(newline=newline)
+        file_name = self._internal(element, name, "plainTextPath")
+        if file_name is None or self.files is None:
+            return None
+        try:
+            decoded = decode(self.files.read(file_name))
+        except QualcodeError as error:
+            self.problem(f"<{name}> plainTextPath {path!r}: {error}", element, "file")
+            return None
+        return decoded.text, decoded.origin
+
+    def _text_spans(self, element: Element, name: str) -> None:
+        found = self._text(element, name)
+        if found is None:
+            return
+        selections = [c for c in element if local(c) == "PlainTextSelection"]
+        if not selections:
+            return
+        text, origin = found
+        length = self.convention.offset_map(text, origin).external_length
+        for selection in selections:
+            span = self._ordered(selection, "PlainTextSelection", "startPosition", "endPosition")
+            if span is not None:
+                self._inside(selection, "PlainTextSelection", span, length, name)
+
+    def _transcript(self, element: Element) -> None:
+        positioned = [c for c in element if local(c) == "SyncPoint" and c.get("position")]
+        found = self._text(element, "Transcript")
+        length = None
+        if found is not None and positioned:
+            length = self.convention.offset_map(found[0], found[1]).external_length
+        where: dict[str, int] = {}
+        for point in positioned:
+            position = self._integer(point, "SyncPoint", "position")
+            if position is None:
+                continue
+            where[canonical_id(point.get("guid") or "")] = position
+            if length is not None:
+                self._inside(point, "SyncPoint", (position, position), length, "Transcript")
+        for selection in element:
+            if local(selection) != "TranscriptSelection":
+                continue
+            first = where.get(canonical_id(selection.get("fromSyncPoint") or ""))
+            last = where.get(canonical_id(selection.get("toSyncPoint") or ""))
+            if first is not None and last is not None and first > last:
+                message = f"TranscriptSelection runs from position {first} back to {last}"
+                self.problem(message, selection, "span")
+
+    def _integer(self, element: Element, name: str, attribute: str) -> int | None:
+        value = element.get(attribute)
+        if value is None:
+            return None
+        try:
+            return int(value.strip())
+        except ValueError:
+            self.problem(f"<{name}> {attribute}={value!r} is not a whole number", element, "span")
+            return None
+
+    def _ordered(
+        self, element: Element, name: str, first: str, last: str
+    ) -> tuple[int, int] | None:
+        start = self._integer(element, name, first)
+        end = self._integer(element, name, last)
+        if start is None or end is None:
+            return None
+        if start > end:
+            self.problem(f"{name} {first} {start} is after {last} {end}", element, "span")
+            return None
+        return start, end
+
+    def _inside(
+        self, element: Element, name: str, span: tuple[int, int], length: int, holder: str
+    ) -> None:
+        start, end = span
+        if start >= 0 and end <= length:
+            return
+        at = f"{start}-{end}" if start != end else str(start)
+        self.problem(
+            f"{name} at {at} lies outside the text of its <{holder}>, which has {length} "
+            f"positions counting {self.convention.name}",
+            element,
+            "span",
+        )
+
+
+# -- files ------------------------------------------------------------------------------------
+
+
+def _problem_from_error(file: str, error: QualcodeError) -> Problem:
+    member: str | None = None
+    if error.path is not None and error.path.startswith(file + "!"):
+        member = error.path[len(file) + 1 :]
+    message = error.message + (f"; {error.hint}" if error.hint else "")
+    return Problem(file, message, member, error.line, error.guid, "read")
+
+
+def _schema_problems(
+    root: Element, schema: etree.XMLSchema, file: str, member: str | None
+) -> Iterator[Problem]:
+    if schema.validate(root.getroottree()):
+        return
+    entries: Iterable[Any] = schema.error_log  # type: ignore[assignment]
+    for entry in entries:
+        line = entry.line if entry.line else None
+        yield Problem(file, f"schema: {entry.message}", member, line, None, "schema")
+
+
+def _archive_files(archive: QdpxArchive) -> InternalFiles:
+    def read(name: str) -> bytes:
+        member = archive.source_member(name)
+        if member is None:
+            raise ParseError("no such file in the archive", path=archive.label)
+        return archive.read_member(member)
+
+    return InternalFiles(lambda name: archive.source_member(name) is not None, read, "the archive")
+
+
+def _folder_files(qde: Path) -> InternalFiles:
+    """Files of the ``sources/`` folder (any case) beside a bare .qde, by lower-case name."""
+    folders = [p for p in qde.parent.iterdir() if p.is_dir() and p.name.lower() == "sources"]
+    found = {p.name.lower(): p for f in folders for p in f.iterdir() if p.is_file()}
+
+    def key(name: str) -> str:
+        return PurePosixPath(name.replace("\\", "/")).name.lower()
+
+    return InternalFiles(
+        lambda name: key(name) in found,
+        lambda name: read_bytes(found[key(name)]),
+        "the sources folder beside the .qde",
+    )
+
+
+def validate_file(
+    path: str | Path, kind: str | None = None, schemas: Schemas | None = None
+) -> list[Problem]:
+    """Every problem of a .qdpx, .qde or .qdc; schema problems only when ``schemas`` is given.
+
+    ``kind`` is ``qdpx``, ``qde`` or ``qdc`` (default: from the extension). A file that cannot be
+    read at all (a corrupt archive, malformed XML) gives one ``read`` problem. A schema folder
+    without the schema needed raises :class:`~qualcode.errors.QualcodeError`.
+    """
+    path = Path(path)
+    file = str(path)
+    kind = kind or path.suffix.lower().lstrip(".")
+    codebook = kind == "qdc"
+    schema = schemas.get("codebook" if codebook else "project") if schemas else None
+    try:
+        if kind == "qdpx":
+            with QdpxArchive(path) as archive:
+                data = archive.read_qde()
+                member = archive.qde_name
+                return _validate_xml(data, file, member, _archive_files(archive), False, schema)
+        data = read_bytes(path)
+        files = None if codebook else _folder_files(path)
+        return _validate_xml(data, file, None, files, codebook, schema)
+    except QualcodeError as error:
+        return [_problem_from_error(file, error)]
+
+
+def _validate_xml(
+    data: bytes,
+    file: str,
+    member: str | None,
+    files: InternalFiles | None,
+    codebook: bool,
+    schema: etree.XMLSchema | None,
+) -> list[Problem]:
+    label = file if member is None else f"{file}!{member}"
+    root = parse(data, label)
+    problems: list[Problem] = []
+    if schema is not None:
+        problems.extend(_schema_problems(root, schema, file, member))
+    expected = "CodeBook" if codebook else "Project"
+    if local(root) != expected:
+        message = f"the root element is <{local(root)}>, not <{expected}>"
+        problems.append(Problem(file, message, member, line_of(root), None, "structure"))
+        return problems
+    problems.extend(_Checker(file, member, files).run(root, codebook))
+    problems.sort(key=lambda p: (p.line is None, p.line or 0))
+    return problems
