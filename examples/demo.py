@@ -2,9 +2,9 @@
 
 Run from the repository root with ``make demo`` (or ``python examples/demo.py --out out``). Steps:
 
-1. import the interview transcripts and diary entries (plain text) with their case, time point
-   and kind;
-2. add the cases with typed attributes, the two interviewers as coders, and the deductive codebook;
+1. add the cases with typed attributes, the two interviewers as coders, and the deductive codebook;
+2. batch-import the interviews (Word files the two researchers coded with comments) and the diary
+   entries (plain text), each with the case and time point its file name gives;
 3. apply the installed coding strategies (``keywords`` with ``rules.toml``, then ``inductive``);
 4. save the project as qualcode JSON and, where the REFI-QDA exporter is installed, as a .qdpx
    for NVivo;
@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
-import re
 import sys
 import tomllib
 from pathlib import Path
@@ -34,11 +33,11 @@ from qualcode import (
     Variable,
     VariableType,
 )
+from qualcode.batch import import_files
 from qualcode.plugins import default_plugins
 from qualcode.strategies.base import SerialRunner
 
 STUDY = Path(__file__).resolve().parent / "peer-workers"
-FILE_NAME = re.compile(r"(?P<case>PN\d)_T(?P<wave>\d)(?:_entry(?P<entry>\d+))?$")
 
 
 def add_cases(project: Project) -> dict[str, str]:
@@ -97,28 +96,31 @@ def add_codebook(project: Project) -> None:
         )
 
 
-def add_documents(project: Project, cases: dict[str, str]) -> None:
-    """Interviews and diary entries, each with its case, time point and kind."""
-    interviewer = Variable(id=qualcode.new_id(), name="interviewer")
-    project.add_variable(interviewer)
+def add_documents(project: Project) -> None:
+    """Interviews (Word files coded with comments by the two researchers) and diary entries.
+
+    Batch import reads them, takes each file's case and time point from its name, and merges the
+    Word comments into the codebook's codes and the researchers' coders (matched by name).
+    """
+    interviews = import_files(
+        [STUDY / "word"], project, pattern="{case}_T{wave}.docx", kind=DocumentKind.INTERVIEW
+    )
+    diaries = import_files(
+        [STUDY / "diaries"], project, pattern="{case}_T{wave}_entry*.txt", kind=DocumentKind.DIARY
+    )
+    for result in (interviews, diaries):
+        for line in result.report.lines():
+            print(f"demo: import: {line}", file=sys.stderr)
+
+    interviewer = project.add_variable(Variable(id=qualcode.new_id(), name="interviewer"))
     with (STUDY / "interviewers.csv").open(encoding="utf-8", newline="") as stream:
         who = {(r["case"], int(r["wave"])): r["interviewer"] for r in csv.DictReader(stream)}
-    for folder, kind in (("interviews", DocumentKind.INTERVIEW), ("diaries", DocumentKind.DIARY)):
-        for path in sorted((STUDY / folder).glob("*.txt")):
-            match = FILE_NAME.match(path.stem)
-            if match is None:
-                raise SystemExit(f"{path.name}: name does not follow PN<n>_T<wave>[_entry<k>]")
-            case, wave = match["case"], int(match["wave"])
-            (document,) = qualcode.load(path, kind=kind.value).documents
-            attributes = {interviewer.id: who[case, wave]} if kind is DocumentKind.INTERVIEW else {}
+    for document in list(project.documents):
+        case = project.cases.get(document.case_id)
+        if document.kind is DocumentKind.INTERVIEW and case is not None:
+            label = who[case.name, document.time_point or 0]
             project.add_document(
-                attrs.evolve(
-                    document,
-                    name=path.stem,
-                    case_id=cases[case],
-                    time_point=wave,
-                    attributes=attributes,
-                )
+                attrs.evolve(document, attributes={interviewer.id: label}), replace=True
             )
 
 
@@ -127,10 +129,10 @@ def build_project() -> Project:
         name="Peer workers study",
         description="A fictional longitudinal study of three peer workers (examples/peer-workers).",
     )
-    cases = add_cases(project)
+    add_cases(project)
     add_coders(project)
     add_codebook(project)
-    add_documents(project, cases)
+    add_documents(project)
     return project
 
 

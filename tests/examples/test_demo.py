@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import subprocess
 import sys
 from pathlib import Path
@@ -10,6 +11,7 @@ import qualcode
 from qualcode import DocumentKind
 
 REPO = Path(__file__).resolve().parents[2]
+STUDY = REPO / "examples" / "peer-workers"
 
 
 def test_demo_builds_the_peer_workers_project(tmp_path: Path) -> None:
@@ -42,3 +44,38 @@ def test_demo_builds_the_peer_workers_project(tmp_path: Path) -> None:
     first = next(d for d in interviews if d.name == "PN1_T1")
     assert first.text.startswith("I1: Thanks for talking to me.")
     assert "PN1" in completed.stdout
+
+
+def test_demo_keeps_the_two_researchers_word_comments_as_codings(tmp_path: Path) -> None:
+    completed = subprocess.run(
+        [sys.executable, str(REPO / "examples" / "demo.py"), "--out", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr
+    project = qualcode.load(tmp_path / "peer-workers.qualcode.json")
+    coders = {c.name: c.id for c in project.coders if not c.machine}
+    assert set(coders) == {"Researcher One", "Researcher Two"}
+    labels = {"I1": "Researcher One", "I2": "Researcher Two"}
+
+    with (STUDY / "word-coding.csv").open(encoding="utf-8", newline="") as stream:
+        expected = sorted(
+            (row["interview"], labels[row["coder"]], row["code"], row["quote"])
+            for row in csv.DictReader(stream)
+        )
+    names = {c.id: c.name for c in project.coders}
+    found = sorted(
+        (
+            project.documents[c.document_id].name,
+            names[c.coder_id or ""],
+            project.codes[c.code_id].name,
+            project.quote(c),
+        )
+        for c in project.codings
+        if c.coder_id in coders.values()
+    )
+    assert found == expected
+    # the comments landed on the codebook's own codes, not on copies of them
+    deductive = {c.id for c in project.codes if c.origin == "deductive"}
+    assert all(c.code_id in deductive for c in project.codings if c.coder_id in coders.values())

@@ -13,15 +13,18 @@ characters, from a fixed seed):
     python plugins/qualcode-dask/benchmarks/dask_bench.py [--workload tasks|keywords|both]
         [--documents N] [--jobs N] [--repeat N] [--scheduler ADDR]
 
-Prints the time of each runner (best of ``--repeat``) and the speed-up over serial, and checks
-that every runner gave the same result. The Dask cluster (``--jobs`` single-threaded worker
-processes on 127.0.0.1, or the one at ``--scheduler``) is started once, before timing; its start
-time is printed separately.
+Prints the wall time of each runner (the runners take turns; best of ``--repeat``), the speed-up
+over serial, the CPU time (this process and each worker) and the speed-up the run would reach
+with a core per worker (serial CPU time over this process's plus the busiest worker's), and
+checks that every runner gave the same result. The Dask cluster (``--jobs`` single-threaded
+worker processes on 127.0.0.1, or the one at ``--scheduler``) is started once, before timing; its
+start time is printed separately. Figures: docs/performance-dask.md.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import random
 import re
@@ -46,6 +49,9 @@ Rules = tuple[tuple[str, tuple[str, ...]], ...]
 Task = tuple[str, str, Rules]
 Hit = tuple[str, str, int, int]
 
+VOCABULARY = 20_000
+"""Distinct words of the generated texts; a dictionary of 1,000 terms hits about one word in 20."""
+
 SYLLABLES = ("ka", "lo", "mi", "ne", "ru", "sa", "ti", "vo", "pe", "da", "gu", "ri")
 
 
@@ -61,7 +67,7 @@ def make_corpus(
 ) -> tuple[list[tuple[str, str]], Rules]:
     """``documents`` (id, text) pairs of about 10,000 characters, and the rules per code."""
     chooser = random.Random(seed)
-    vocabulary = make_vocabulary(max(3000, codes * terms_per_code * 2), chooser)
+    vocabulary = make_vocabulary(VOCABULARY, chooser)
     terms = chooser.sample(vocabulary, codes * terms_per_code)
     rules = tuple(
         (f"code-{n:04d}", tuple(terms[n * terms_per_code : (n + 1) * terms_per_code]))
@@ -126,27 +132,32 @@ def worker_cpu(pids: Sequence[int]) -> list[float]:
     return times
 
 
-def best_of(
-    repeat: int, work: Callable[[], Any], workers: Callable[[], list[float]] | None = None
+def measure(
+    work: Callable[[], Any], workers: Callable[[], list[float]] | None = None
 ) -> tuple[Run, Any]:
-    """The fastest of ``repeat`` runs of ``work`` (and its result). ``workers`` gives the CPU
-    times of long-lived workers; without it, finished child processes are counted."""
-    best: Run | None = None
-    result: Any = None
+    """One run of ``work`` and its result. ``workers`` gives the CPU times of long-lived
+    workers; without it, the child processes that finished during the run are counted."""
+    before = workers() if workers else [children_cpu()]
+    started, cpu_started = time.perf_counter(), time.process_time()
+    result = work()
+    wall, cpu_here = time.perf_counter() - started, time.process_time() - cpu_started
+    after = workers() if workers else [children_cpu()]
+    spent = [late - early for early, late in zip(before, after, strict=True)]
+    return Run(wall, cpu_here, spent), result
+
+
+def best_of(
+    repeat: int, contenders: dict[str, tuple[Callable[[], Any], Callable[[], list[float]] | None]]
+) -> dict[str, tuple[Run, Any]]:
+    """The fastest of ``repeat`` runs of each contender, taking turns so that all of them meet
+    the same conditions on a shared machine."""
+    best: dict[str, tuple[Run, Any]] = {}
     for _ in range(repeat):
-        before_workers = workers() if workers else [children_cpu()]
-        started, cpu_started = time.perf_counter(), time.process_time()
-        result = work()
-        wall, cpu_here = time.perf_counter() - started, time.process_time() - cpu_started
-        after_workers = workers() if workers else [children_cpu()]
-        spent = [
-            after - before for before, after in zip(before_workers, after_workers, strict=True)
-        ]
-        run = Run(wall, cpu_here, spent)
-        if best is None or run.wall < best.wall:
-            best = run
-    assert best is not None
-    return best, result
+        for name, (work, workers) in contenders.items():
+            run, result = measure(work, workers)
+            if name not in best or run.wall < best[name][0].wall:
+                best[name] = (run, result)
+    return best
 
 
 def write_rules(rules: Rules, folder: Path) -> Path:
@@ -221,26 +232,35 @@ def main(argv: Sequence[str] | None = None) -> dict[str, dict[str, float]]:
         try:
             pids = sorted(dask.client.run(os.getpid).values())
             for name, run in chosen.items():
-                serial, serial_result = best_of(args.repeat, lambda run=run: run(SerialRunner()))
-                pooled, pooled_result = best_of(args.repeat, lambda run=run: run(pool))
-                spread, spread_result = best_of(
-                    args.repeat, lambda run=run: run(dask), lambda: worker_cpu(pids)
+                measured = best_of(
+                    args.repeat,
+                    {
+                        "serial": (functools.partial(run, SerialRunner()), None),
+                        "processes": (functools.partial(run, pool), None),
+                        "dask": (functools.partial(run, dask), functools.partial(worker_cpu, pids)),
+                    },
+                )
+                (serial, serial_result), (pooled, pooled_result), (spread, spread_result) = (
+                    measured["serial"],
+                    measured["processes"],
+                    measured["dask"],
                 )
                 if pooled_result != serial_result or spread_result != serial_result:
                     raise SystemExit(f"{name}: the runners disagree; this is a bug")
                 # the pool's workers are counted together: spread their time evenly
                 pooled.cpu_workers = [sum(pooled.cpu_workers) / args.jobs] * args.jobs
                 print(f"{name}: results identical across runners")
-                print("  runner       wall   speed-up   CPU total   speed-up, a core per worker")
-                for label, measured in (
-                    ("serial", serial),
-                    ("processes", pooled),
-                    ("dask", spread),
-                ):
-                    speed_up = serial.wall / measured.wall
+                print(
+                    "  runner       wall   speed-up   CPU: total   here   workers"
+                    "   speed-up, a core per worker"
+                )
+                for label, (one, _) in measured.items():
+                    speed_up = serial.wall / one.wall
+                    workers = " + ".join(f"{cpu:.2f}" for cpu in one.cpu_workers) or "-"
                     print(
-                        f"  {label:<10} {measured.wall:6.2f} s   {speed_up:5.2f}x"
-                        f"   {measured.cpu:7.2f} s   {measured.core_bound(serial.cpu):5.2f}x"
+                        f"  {label:<10} {one.wall:6.2f} s   {speed_up:5.2f}x"
+                        f"   {one.cpu:6.2f} s {one.cpu_here:6.2f} s   {workers}"
+                        f"   {one.core_bound(serial.cpu):5.2f}x"
                     )
                 figures[name] = {
                     "serial": serial.wall,

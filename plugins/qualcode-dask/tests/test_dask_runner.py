@@ -153,6 +153,16 @@ def test_one_runner_serves_many_calls_with_different_functions(scheduler_address
     assert upper == [word.upper() for word in words]
 
 
+def test_closing_leaves_an_existing_cluster_running(scheduler_address: str) -> None:
+    first = DaskRunner(scheduler=scheduler_address)
+    assert first.map(len, ["abc"]) == [3]
+    first.close()
+
+    with DaskRunner(scheduler=scheduler_address) as second:
+        assert second.map(len, ["abcd", ""]) == [4, 0]
+        assert len(second.client.scheduler_info()["workers"]) == 2
+
+
 def test_tasks_shaped_like_dask_tasks_are_passed_through_untouched(scheduler_address: str) -> None:
     # a tuple whose first item is callable is a task in Dask's own graphs; here it is data
     tasks: list[object] = [(len, "abc"), [repr, 1], {"key": (str, 2)}, None, "plain"]
@@ -211,16 +221,19 @@ def test_without_scheduler_a_local_cluster_is_started_and_shut_down() -> None:
     assert alive == []
 
 
-def test_a_worker_that_dies_is_a_plugin_error() -> None:
+def test_a_worker_that_dies_is_a_plugin_error_and_the_runner_recovers() -> None:
     # the scheduler of a local cluster runs in this process, so this setting reaches it
     with (
         dask.config.set({"distributed.scheduler.allowed-failures": 0}),
         DaskRunner(jobs=1) as runner,
-        pytest.raises(PluginError, match="worker died") as caught,
     ):
-        runner.map(die_on, list(range(6)))
+        with pytest.raises(PluginError, match="worker died") as caught:
+            runner.map(die_on, list(range(6)))
+        # the nanny starts a new worker; the function is sent again
+        after = runner.map(die_on, [0, 1, 2])
 
     assert caught.value.hint is not None and "memory" in caught.value.hint
+    assert after == [0, 1, 2]
 
 
 def test_close_is_safe_twice_and_before_use() -> None:

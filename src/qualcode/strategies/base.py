@@ -41,6 +41,12 @@ class Runner(ABC):
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release workers or connections (default: nothing to release)."""
 
+    def __enter__(self) -> Runner:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
 
 class SerialRunner(Runner):
     """Runs every task in this process, one after the other."""

@@ -13,6 +13,7 @@ import math
 import os
 import weakref
 from collections.abc import Callable, Sequence
+from concurrent.futures import CancelledError
 from typing import Any, TypeVar
 
 from qualcode.errors import OptionError, PluginError
@@ -215,16 +216,23 @@ class DaskRunner(Runner):
     def map(self, function: Callable[[T], R], tasks: Sequence[T]) -> list[R]:
         if not tasks:
             return []
+        import dask
         from distributed.scheduler import KilledWorker
 
         client = self.client
         threads = sum(client.nthreads().values()) or 1
         chunks = chunked(list(tasks), threads * CHUNKS_PER_WORKER)
         shared_function = self._shared(function)
-        futures = client.map(run_chunk, [shared_function] * len(chunks), chunks, pure=False)
+        # the documents travel inside the tasks, through the scheduler: it can then rerun a
+        # task elsewhere when a worker dies (scattered data would be lost with the worker), so
+        # Dask's advice against large graphs is knowingly not taken
+        with dask.config.set({"distributed.admin.large-graph-warning-threshold": "1TiB"}):
+            futures = client.map(run_chunk, [shared_function] * len(chunks), chunks, pure=False)
         try:
             results: list[list[R]] = client.gather(futures)
-        except KilledWorker as error:
+        except (KilledWorker, CancelledError) as error:
+            # a worker died: with it went its tasks, perhaps the only copy of the function
+            self._function = None
             raise PluginError(
                 f"a Dask worker died while running the tasks: {error}",
                 hint="workers may be running out of memory; use more or larger workers",
