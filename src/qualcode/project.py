@@ -265,11 +265,11 @@ class Project:
         the bad one stay added.
         """
         table = self._codings
-        others = [t for t in self._tables() if t is not table]
+        taken_elsewhere = {i for t in self._tables() if t is not table for i in t}
         added = 0
         for coding in codings:
             coding_id = coding.id
-            if coding_id in table or any(coding_id in t for t in others):
+            if coding_id in table or coding_id in taken_elsewhere:
                 raise DuplicateIdError(f"id {coding_id} is already used", guid=coding_id)
             self._rules.check_coding(coding)
             table[coding_id] = coding

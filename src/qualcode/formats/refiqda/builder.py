@@ -8,6 +8,8 @@ skipped and counted in the report.
 
 from __future__ import annotations
 
+import itertools
+import operator
 from typing import Any
 
 import attrs
@@ -24,6 +26,7 @@ from qualcode.formats.refiqda.positions import (
     to_canonical,
 )
 from qualcode.formats.refiqda.relations import RelationsBuilder
+from qualcode.formats.refiqda.selection_block import SelectionBlock
 from qualcode.formats.refiqda.sources import RawSelection, RawSource
 from qualcode.model import (
     MANUAL,
@@ -40,6 +43,7 @@ from qualcode.model import (
     VariableType,
 )
 from qualcode.project import Project
+from qualcode.text import OffsetMap
 
 VERIFY_SAMPLE = 5000
 """At most about this many selections, spread over the file, are used to check positions."""
@@ -152,16 +156,7 @@ class ProjectBuilder(RelationsBuilder):
     def _documents(self) -> None:
         raw_sources = self.r.raw_sources
         expected = convention_for_origin(self.r.file_origin)
-        text_selections = [
-            (source.guid, s)
-            for source in raw_sources
-            for s in source.selections
-            if s.region is None and s.from_sync is None and s.to_sync is None
-        ]
-        step = max(1, len(text_selections) // VERIFY_SAMPLE)
-        samples = [
-            PositionSample(guid, s.start, s.end, s.name) for guid, s in text_selections[::step]
-        ]
+        samples = _position_samples(raw_sources)
         texts = {s.guid: SourceText(s.text, s.origin) for s in raw_sources}
         if is_qualcode_origin(self.r.file_origin):
             convention = expected  # our own files say exactly how they count
@@ -185,6 +180,8 @@ class ProjectBuilder(RelationsBuilder):
                 continue
             offsets = convention.offset_map(source.text, source.origin)
             clamped = 0
+            if source.block is not None:
+                clamped += self._block(document, source.block, offsets, codings)
             for selection in source.selections:
                 start, end, cut = self._span(source, selection, offsets)
                 clamped += cut
@@ -270,10 +267,55 @@ class ProjectBuilder(RelationsBuilder):
             start, end = first, last
         return to_canonical(offsets, start, end, len(source.text))
 
+    def _block(
+        self, document: Document, block: SelectionBlock, offsets: OffsetMap, codings: list[Coding]
+    ) -> int:
+        """Codings of a block of simple selections (see :mod:`.selection_block`); returns how
+        many spans were cut to fit the text."""
+        coders = self.project.coders
+        for coder_id in dict.fromkeys(block.coder_ids):
+            if coder_id is not None and coder_id not in coders:
+                self.add(Coder(coder_id, f"user {coder_id[:8]}"), "user")
+                self.report.warn(f"coder {coder_id} is not among the users; added as a user")
+        length = len(document.text)
+        starts, ends = block.starts, block.ends
+        clamped = 0
+        if not (
+            offsets.external_length == offsets.length  # positions are code points already
+            and min(starts) >= 0
+            and max(ends) <= length
+            and all(map(operator.le, starts, ends))
+        ):
+            starts, ends = [], []
+            for start, end in zip(block.starts, block.ends, strict=True):
+                first, last, cut = to_canonical(offsets, start, end, length)
+                starts.append(first)
+                ends.append(last)
+                clamped += cut
+        made = list(
+            map(
+                Coding,
+                block.coding_ids,
+                itertools.repeat(document.id),
+                block.code_ids,
+                starts,
+                ends,
+                block.coder_ids,
+                block.created,
+            )
+        )
+        stored = self.stored
+        if stored:
+            made = [self.merged(c) if c.id in stored else c for c in made]
+        codings.extend(made)
+        self.pending_blocks.append((document.id, block, starts, ends))
+        return clamped
+
     def _selection(
         self, document: Document, selection: RawSelection, start: int, end: int
     ) -> list[Coding]:
         made: list[Coding] = []
+        self.index_blocks()  # keep the selection tables in file order
         if selection.region is None:
             self.selection_spans[selection.guid] = (document.id, start, end)
         for raw in selection.codings:
@@ -322,6 +364,13 @@ class ProjectBuilder(RelationsBuilder):
 
     def _add_codings(self, codings: list[Coding]) -> None:
         project = self.project
+        ids = list(map(operator.attrgetter("id"), codings))
+        known = set(project.codes.ids())
+        if len(set(ids)) == len(ids) and known.issuperset(
+            map(operator.attrgetter("code_id"), codings)
+        ):
+            self._add_good_codings(codings)
+            return
         good: list[Coding] = []
         seen: set[str] = set()
         for coding in codings:
@@ -333,6 +382,10 @@ class ProjectBuilder(RelationsBuilder):
                 continue
             seen.add(coding.id)
             good.append(coding)
+        self._add_good_codings(good)
+
+    def _add_good_codings(self, good: list[Coding]) -> None:
+        project = self.project
         good = self._in_stored_order("codings", good, lambda c: c.id)
         try:
             project.add_codings(good)
@@ -347,9 +400,35 @@ class ProjectBuilder(RelationsBuilder):
                 continue
             coding_ids: list[str] = []
             for ref in raw.selection_refs:
-                found = self.selection_codings.get(ref)
+                found = self.codings_of_selection(ref)
                 if not found:
                     self.report.add("case references to selections without codings", raw.name)
                 coding_ids.extend(found or ())
             case = self.project.cases[raw.guid]
             self.project.add_case(attrs.evolve(case, coding_ids=coding_ids), replace=True)
+
+
+def _position_samples(raw_sources: list[RawSource]) -> list[PositionSample]:
+    """At most about :data:`VERIFY_SAMPLE` text selections, spread evenly over the file."""
+    total = 0
+    for source in raw_sources:
+        total += len(source.block) if source.block is not None else 0
+        total += len(source.selections)
+    step = max(1, total // VERIFY_SAMPLE)
+    samples: list[PositionSample] = []
+    index = 0  # the running number of text selections in file order
+    for source in raw_sources:
+        block = source.block
+        if block is not None:
+            first = -index % step
+            for k in range(first, len(block), step):
+                samples.append(
+                    PositionSample(source.guid, block.starts[k], block.ends[k], block.names[k])
+                )
+            index += len(block)
+        for s in source.selections:
+            if s.region is None and s.from_sync is None and s.to_sync is None:
+                if index % step == 0:
+                    samples.append(PositionSample(source.guid, s.start, s.end, s.name))
+                index += 1
+    return samples

@@ -15,6 +15,7 @@ from qualcode.model import Entity, Memo, Value, VariableType
 
 if TYPE_CHECKING:
     from qualcode.formats.refiqda.reader import QdeReader
+    from qualcode.formats.refiqda.selection_block import SelectionBlock
 
 MAX_WARNINGS = 5
 """Skipped entities beyond this many are counted but not described one by one."""
@@ -53,12 +54,38 @@ class BuilderBase:
         self.reserved: dict[str, str] = {}
         self.selection_codings: dict[str, list[str]] = {}
         self.selection_spans: dict[str, tuple[str, int, int]] = {}
+        self.pending_blocks: list[tuple[str, SelectionBlock, list[int], list[int]]] = []
+        """Blocks of simple selections not yet in the two tables above (filled on demand)."""
         self.attachments: dict[str, list[str]] = defaultdict(list)
         self.anchors: dict[str, tuple[str, int, int]] = {}
         self.selection_memos: list[Memo] = []
         self._skipped = 0
 
     # -- helpers ---------------------------------------------------------------------------
+
+    def index_blocks(self) -> None:
+        """Put the selections of pending blocks into :attr:`selection_codings` and
+        :attr:`selection_spans` (only needed when something refers to a selection)."""
+        codings, spans = self.selection_codings, self.selection_spans
+        for document_id, block, starts, ends in self.pending_blocks:
+            for guid, coding_id, start, end in zip(
+                block.selection_ids, block.coding_ids, starts, ends, strict=True
+            ):
+                spans[guid] = (document_id, start, end)
+                codings[guid] = [coding_id]
+        self.pending_blocks.clear()
+
+    def codings_of_selection(self, guid: str) -> list[str] | None:
+        """The codings made from the selection ``guid``, if it was read."""
+        if self.pending_blocks:
+            self.index_blocks()
+        return self.selection_codings.get(guid)
+
+    def span_of_selection(self, guid: str) -> tuple[str, int, int] | None:
+        """``(document id, start, end)`` of the text selection ``guid``, if it was read."""
+        if self.pending_blocks:
+            self.index_blocks()
+        return self.selection_spans.get(guid)
 
     def add(self, entity: Entity, kind: str) -> bool:
         """Add an entity; one that breaks a rule is skipped and reported."""

@@ -82,7 +82,9 @@ class QdpxArchive:
             ) from None
         for info in infos:
             check_member_name(info.filename, self.label)
-        self._files = {info.filename: info for info in infos if not info.is_dir()}
+        self._files = {  # not ZipInfo.is_dir(), which fails on an empty name
+            info.filename: info for info in infos if info.filename[-1:] not in ("", "/")
+        }
         self.qde_name = self._find_qde()
         base = posixpath.dirname(self.qde_name)
         self._sources: dict[str, str] = {}
@@ -162,20 +164,11 @@ class QdpxArchive:
                 path=self.label,
                 hint="the file was not read",
             )
-        chunks: list[bytes] = []
-        size = 0
         try:
             with self._zip.open(info) as stream:
-                while True:
-                    chunk = stream.read(1 << 20)
-                    if not chunk:
-                        break
-                    size += len(chunk)
-                    if size > declared or size > limits.max_member:
-                        raise UnsafeInputError(
-                            "member expands beyond its declared size", path=label
-                        )
-                    chunks.append(chunk)
+                data = stream.read(declared + 1)  # one byte more shows a lying header
+            if len(data) > declared:
+                raise UnsafeInputError("member expands beyond its declared size", path=label)
         except UnsafeInputError:
             raise
         except (
@@ -192,8 +185,8 @@ class QdpxArchive:
                 path=label,
                 hint="the archive is damaged or encrypted; export the project again",
             ) from None
-        self._read_total += size
-        return b"".join(chunks)
+        self._read_total += len(data)
+        return data
 
 
 def write_qdpx(
@@ -216,7 +209,7 @@ def write_qdpx(
 def _write_zip(
     stream: IO[bytes], qde: bytes, entries: list[tuple[str, bytes]], folder: str
 ) -> None:
-    with zipfile.ZipFile(stream, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
+    with zipfile.ZipFile(stream, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
         zf.writestr("project.qde", qde)
         for name, data in entries:
             zf.writestr(f"{folder}/{name}", data)

@@ -9,6 +9,7 @@ shows it as an ordinary note; qualcode applies it only to entities whose GUIDs s
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import types
@@ -46,9 +47,19 @@ _TIMES = ("created_by", "created_at", "modified_by", "modified_at")
 _DOCUMENT_FIELDS = ("kind", "time_point", "text_origin", "paragraphs", "turns")
 
 
+_NAMESPACE_BYTES = NAMESPACE.bytes
+
+
 def derived_id(*parts: str) -> str:
-    """A stable GUID derived from other ids (for selections, anchors, sync points)."""
-    return str(uuid.uuid5(NAMESPACE, "/".join(parts)))
+    """A stable GUID derived from other ids (for selections, anchors, sync points).
+
+    The name-based UUID (version 5) of the parts joined by ``/`` in :data:`NAMESPACE`, as
+    :func:`uuid.uuid5` makes it, computed without building UUID objects (a project writes one
+    per coding).
+    """
+    h = hashlib.sha1(_NAMESPACE_BYTES + "/".join(parts).encode("utf-8")).hexdigest()
+    variant = "89ab"[int(h[16], 16) & 3]  # the RFC 4122 variant bits, 10xx
+    return f"{h[:8]}-{h[8:12]}-5{h[13:16]}-{variant}{h[17:20]}-{h[20:32]}"
 
 
 def _fields(entity: Any, names: tuple[str, ...]) -> dict[str, Any]:

@@ -8,8 +8,11 @@ report, never dropped silently.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 import re
+from collections.abc import Iterator
 
 import attrs
 
@@ -103,6 +106,11 @@ class QdeReader:
     # -- pass 1: records -------------------------------------------------------------------
 
     def read(self, data: bytes) -> Project:
+        """The project in ``data`` (the .qde bytes)."""
+        with _collector_paused():
+            return self._read(data)
+
+    def _read(self, data: bytes) -> Project:
         handlers = {
             "Users": self._users,
             "CodeBook": self._codebook,
@@ -284,6 +292,24 @@ class QdeReader:
     def build(self) -> Project:
         """The project from the records read so far."""
         return ProjectBuilder(self).build()
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while reading.
+
+    Reading makes about a million objects that all stay alive; the collector would walk them
+    again and again for nothing (about 10% of an import of 200,000 codings). It is switched
+    back on afterwards, also when reading fails, and left alone if it was already off.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def _color(value: str | None, report: LossReport) -> str | None:

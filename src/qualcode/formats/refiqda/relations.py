@@ -78,9 +78,10 @@ class RelationsBuilder(BuilderBase):
         for link, notes in self.r.links:
             if link.origin_id in self.r.notes and link.id not in real_links:
                 target = link.target_id
-                span = self.selection_spans.get(target)
-                if self.selection_codings.get(target):
-                    self.attachments[link.origin_id].extend(self.selection_codings[target])
+                span = self.span_of_selection(target)
+                found = self.codings_of_selection(target)
+                if found:
+                    self.attachments[link.origin_id].extend(found)
                 elif span is not None:
                     self._anchor(link.origin_id, *span)
                 else:

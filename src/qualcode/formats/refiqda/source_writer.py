@@ -11,9 +11,10 @@ from collections import defaultdict
 
 from qualcode.formats import json_values
 from qualcode.formats.refiqda import extras
+from qualcode.formats.refiqda.selection_xml import PLAIN_ATTRIBUTE, attribute
 from qualcode.formats.refiqda.targets import is_rich_file
 from qualcode.formats.refiqda.writer_base import XmlWriter
-from qualcode.formats.refiqda.xml import Element
+from qualcode.formats.refiqda.xml import Element, format_datetime
 from qualcode.model import (
     Coding,
     Document,
@@ -167,19 +168,7 @@ class SourceWriter(XmlWriter):
         else:
             self.text_child(element, "PlainTextContent", document.text)
         text = document.text
-        for coding in codings:
-            start, end = offsets.to_external(coding.start), offsets.to_external(coding.end)
-            selection = self.sub(
-                element,
-                "PlainTextSelection",
-                guid=self._selection_of[coding.id],
-                name=text[coding.start : coding.end][:NAME_QUOTE_LENGTH],
-                startPosition=str(start),
-                endPosition=str(end),
-                creatingUser=coding.coder_id,
-                creationDateTime=self._time(coding.created),
-            )
-            self._coding(selection, coding)
+        self._text_selections(element, text, codings, offsets)
         for memo in self._anchors.get(document.id, ()):
             assert memo.start is not None and memo.end is not None
             selection = self.sub(
@@ -191,6 +180,69 @@ class SourceWriter(XmlWriter):
                 endPosition=str(offsets.to_external(memo.end)),
             )
             self.sub(selection, "NoteRef", targetGUID=memo.id)
+
+    def _text_selections(
+        self, element: Element, text: str, codings: list[Coding], offsets: OffsetMap
+    ) -> None:
+        """One PlainTextSelection with its Coding per coding: the bulk of a project's XML, so
+        rendered as text (see :mod:`.selection_xml`) unless some id needs cleaning."""
+        if not codings:
+            return
+        if not self.ids_are_plain():
+            for coding in codings:
+                start, end = offsets.to_external(coding.start), offsets.to_external(coding.end)
+                selection = self.sub(
+                    element,
+                    "PlainTextSelection",
+                    guid=self._selection_of[coding.id],
+                    name=text[coding.start : coding.end][:NAME_QUOTE_LENGTH],
+                    startPosition=str(start),
+                    endPosition=str(end),
+                    creatingUser=coding.coder_id,
+                    creationDateTime=self._time(coding.created),
+                )
+                self._coding(selection, coding)
+            return
+        indent = "\n" + "  " * (sum(1 for _ in element.iterancestors()) + 1)
+        inner, innermost = indent + "  ", indent + "    "
+        selection_of = self._selection_of
+        memo_refs = self._memo_refs
+        written = self.written_order["codings"]
+        to_external = offsets.to_external
+        identity = offsets.external_length == offsets.length
+        clean = self.clean
+        not_xml = extras.NOT_XML.search
+        plain = PLAIN_ATTRIBUTE.fullmatch
+        parts: list[str] = []
+        for coding in codings:
+            coding_id, start, end = coding.id, coding.start, coding.end
+            name = text[start : min(end, start + NAME_QUOTE_LENGTH)]
+            if plain(name) is None:  # rare: one test for both cleaning and escaping
+                if not_xml(name) is not None:
+                    name = clean(name)
+                name = attribute(name)
+            made = ""
+            if coding.coder_id is not None:
+                made = f' creatingUser="{coding.coder_id}"'
+            if coding.created is not None:
+                made += f' creationDateTime="{format_datetime(coding.created)}"'
+            if not identity:
+                start, end = to_external(start), to_external(end)
+            notes = ""
+            if coding_id in memo_refs:
+                notes = "".join(
+                    f'{innermost}<NoteRef targetGUID="{memo_id}"/>'
+                    for memo_id in memo_refs[coding_id]
+                )
+            parts.append(
+                f'<PlainTextSelection guid="{selection_of[coding_id]}" name="{name}"'
+                f' startPosition="{start}" endPosition="{end}"{made}>'
+                f'{inner}<Coding guid="{coding_id}"{made}>'
+                f'{innermost}<CodeRef targetGUID="{coding.code_id}"/>{notes}'
+                f"{inner}</Coding>{indent}</PlainTextSelection>"
+            )
+            written.append(coding_id)
+        self.spliced.place(element, indent.join(parts))
 
     def _media_body(
         self,

@@ -15,6 +15,7 @@ from pathlib import PurePosixPath
 import attrs
 
 from qualcode.errors import TextEncodingError
+from qualcode.formats.refiqda.selection_block import SelectionBlock, read_block
 from qualcode.formats.refiqda.xml import (
     Attributes,
     Element,
@@ -50,6 +51,8 @@ SOURCE_KINDS = {
 _REGION_SELECTIONS = frozenset(
     {"PDFSelection", "PictureSelection", "AudioSelection", "VideoSelection"}
 )
+
+_CHANGED_SELECTIONS = "who last changed a selection and when (the model keeps who made it)"
 
 FileResolver = Callable[[str], bytes | None]
 """Returns an internal file's bytes by its name, or None when it is missing."""
@@ -90,6 +93,9 @@ class RawSource:
     description: str = ""
     source_file: SourceFile | None = None
     selections: list[RawSelection] = attrs.field(factory=list)
+    block: SelectionBlock | None = None
+    """The plain-text selections, when all are in the common shape (then none are in
+    ``selections``)."""
     note_refs: list[str] = attrs.field(factory=list)
     values: list[tuple[str, str, str]] = attrs.field(factory=list)
     """(variable GUID, value element name, value text)"""
@@ -119,6 +125,8 @@ class SourceParser:
         self.label = label
         self.resolve = resolve
         self.report = report
+        self.shared: dict[str, str] = {}
+        """Code and coder GUIDs, so that the codings that share one share one string."""
 
     def attributes(self, element: Element) -> Attributes:
         return Attributes(element, self.label)
@@ -202,6 +210,23 @@ class SourceParser:
             source.origin = TextOrigin(newline=newline)
         else:
             self._load_text(path, source)
+        changed: list[int] = []
+        block = None if nested else read_block(element, changed, self.shared)
+        if block is not None:
+            source.block = block
+            if changed[0]:
+                self.report.add(_CHANGED_SELECTIONS, count=changed[0])
+            loose = sum(1 for _ in element.iterchildren("{*}Coding"))
+        else:
+            loose = self._text_selections(element, source)
+        if loose:
+            self.report.add("codings of a whole text", source.name, loose)
+        if nested:
+            for ref in children(element, "NoteRef"):
+                source.note_refs.append(self.attributes(ref).guid("targetGUID"))
+
+    def _text_selections(self, element: Element, source: RawSource) -> int:
+        """Read plain-text selections one element at a time; returns the loose codings."""
         loose = 0
         selections = source.selections
         for item in element:
@@ -213,11 +238,7 @@ class SourceParser:
                 selections.append(self.text_selection(item))
             elif kind == "Coding":
                 loose += 1
-        if loose:
-            self.report.add("codings of a whole text", source.name, loose)
-        if nested:
-            for ref in children(element, "NoteRef"):
-                source.note_refs.append(self.attributes(ref).guid("targetGUID"))
+        return loose
 
     def _load_text(self, path: str, source: RawSource) -> None:
         name = internal_name(path)
@@ -259,7 +280,7 @@ class SourceParser:
         except ValueError:
             return self.selection(element, positions=True)
         if get("modifiedDateTime") or get("modifyingUser"):
-            self.report.add("who last changed a selection and when (the model keeps who made it)")
+            self.report.add(_CHANGED_SELECTIONS)
         codings: list[RawCoding] = []
         note_refs: list[str] = []
         description = ""
@@ -338,7 +359,7 @@ class SourceParser:
             elif kind == "Description":
                 description = text_of(item)
         if element.get("modifiedDateTime") or element.get("modifyingUser"):
-            self.report.add("who last changed a selection and when (the model keeps who made it)")
+            self.report.add(_CHANGED_SELECTIONS)
         return RawSelection(
             guid=a.optional_guid("guid") or new_id(),
             name=a.text("name"),

@@ -76,7 +76,8 @@ class QdeWriter(SourceWriter):
             self.sub(root, "NoteRef", targetGUID=memo_id)
         self._finish_data_note()
         self._report_losses()
-        return etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)
+        data = etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)
+        return self.spliced.splice(data)
 
     def _plan_memos(self) -> None:
         """Where each memo is referenced from: a NoteRef where the schema has one, else a Link."""

@@ -10,6 +10,7 @@ from collections import defaultdict
 from lxml import etree
 
 from qualcode.formats.refiqda import extras
+from qualcode.formats.refiqda.selection_xml import PLAIN_ATTRIBUTE, SplicedBlocks
 from qualcode.formats.refiqda.targets import Target
 from qualcode.formats.refiqda.xml import PROJECT_NS, Element, format_datetime
 from qualcode.model import Coding, Memo, Value, VariableType
@@ -46,6 +47,9 @@ class XmlWriter:
         self.report = LossReport()
         self.files: list[tuple[str, bytes]] = []
         self._replaced = 0
+        self._ids_are_plain: bool | None = None
+        self.spliced = SplicedBlocks()
+        """Selections rendered as text, spliced into the serialized XML."""
         self._memo_refs: dict[str, list[str]] = defaultdict(list)
         self._memo_links: list[tuple[str, str]] = []
         self._anchors: dict[str, list[Memo]] = defaultdict(list)
@@ -71,6 +75,22 @@ class XmlWriter:
         cleaned, count = _NOT_XML.subn("\ufffd", text)
         self._replaced += count
         return cleaned
+
+    def ids_are_plain(self) -> bool:
+        """Whether every coding, code, coder and memo id can go into an attribute as it is
+        (no character to clean or escape); checked once, in C."""
+        if self._ids_are_plain is None:
+            project = self.project
+            ids = "".join(
+                [
+                    *project.codings.ids(),
+                    *project.codes.ids(),
+                    *project.coders.ids(),
+                    *project.memos.ids(),
+                ]
+            )
+            self._ids_are_plain = PLAIN_ATTRIBUTE.fullmatch(ids) is not None
+        return self._ids_are_plain
 
     def sub(self, parent: Element, tag: str, /, **attributes: str | None) -> Element:
         """A child element ``tag`` with the attributes that are not None."""
