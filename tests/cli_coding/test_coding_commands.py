@@ -316,7 +316,7 @@ def test_an_unreachable_scheduler_exits_1_and_writes_nothing(
 def test_a_progress_bar_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     from rich.console import Console
 
-    from qualcode.cli.coding_commands import _progress
+    from qualcode.cli.common import progress_bar as _progress
 
     with _progress(False, "coding") as advance:
         assert advance is None  # stderr is not a terminal under the test runner

@@ -6,17 +6,21 @@ against what the strategy declares, and hands them over.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from qualcode.api import read, save
-from qualcode.cli.common import message, parse_options, print_json, show_report, user_errors
+from qualcode.cli.common import (
+    message,
+    parse_options,
+    print_json,
+    progress_bar,
+    show_report,
+    user_errors,
+)
 from qualcode.errors import OptionError, OutputError
 from qualcode.fileio import require_file
 from qualcode.hookspecs import hookimpl
@@ -61,27 +65,6 @@ class ProgressRunner(Runner):
 
     def close(self) -> None:
         self.inner.close()
-
-
-@contextmanager
-def _progress(quiet: bool, label: str) -> Iterator[Callable[[int, int], None] | None]:
-    """A progress bar on stderr as a callback ``advance(done, total)``; None with ``quiet`` or
-    when stderr is not a terminal (then the work is not cut into batches either)."""
-    console = Console(stderr=True)
-    if quiet or not console.is_terminal:
-        yield None
-        return
-    bar = Progress(
-        TextColumn(label),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-    )
-    task = bar.add_task("", total=None)
-    with bar:
-        yield lambda done, total: bar.update(task, completed=done, total=total)
 
 
 def choose_runner(name: str | None, jobs: int | None, scheduler: str | None) -> str:
@@ -203,8 +186,11 @@ def code(
         project = result.project
         runner = runner_class(jobs=jobs, scheduler=scheduler)
         try:
-            with _progress(quiet, f"{strategy_name} ({runner_class.name})") as advance:
-                shown = runner if advance is None else ProgressRunner(runner, advance)
+            with progress_bar(quiet, f"{strategy_name} ({runner_class.name})") as advance:
+                shown = runner
+                if advance is not None:
+                    bar = advance
+                    shown = ProgressRunner(runner, lambda done, total: bar(done, total, ""))
                 proposed = strategy_class().run(project, shown, **options)
         finally:
             runner.close()

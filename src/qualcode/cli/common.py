@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from qualcode.errors import QualcodeError
 from qualcode.reports import LossReport
@@ -25,6 +27,39 @@ def user_errors() -> Iterator[None]:
         one_line = " ".join(str(error).split())  # a message from a parser may hold newlines
         typer.echo(f"error: {one_line}", err=True)
         raise typer.Exit(1) from None
+
+
+Advance = Callable[[int, int, str], None]
+"""Moves a progress bar: ``advance(done, total, detail)``."""
+
+
+@contextlib.contextmanager
+def progress_bar(quiet: bool, label: str) -> Iterator[Advance | None]:
+    """A transient progress bar on stderr, as an :data:`Advance` callback.
+
+    None with ``quiet`` or when stderr is not a terminal, so callers can skip the work of
+    reporting progress (e.g. cutting tasks into batches) too.
+    """
+    console = Console(stderr=True)
+    if quiet or not console.is_terminal:
+        yield None
+        return
+    bar = Progress(
+        TextColumn(label),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.description}"),
+        console=console,
+        transient=True,
+    )
+    task = bar.add_task("", total=None)
+
+    def advance(done: int, total: int, detail: str = "") -> None:
+        bar.update(task, completed=done, total=total, description=detail)
+
+    with bar:
+        yield advance
 
 
 def message(text: str) -> None:

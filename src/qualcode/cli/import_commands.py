@@ -2,46 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from qualcode.batch import FilenamePattern, import_into
-from qualcode.batch import Progress as ProgressCallback
-from qualcode.cli.common import message, parse_options, show_report, user_errors
+from qualcode.cli.common import message, parse_options, progress_bar, show_report, user_errors
 from qualcode.errors import OptionError
 from qualcode.hookspecs import hookimpl
 from qualcode.model import DocumentKind
-
-
-@contextmanager
-def _progress_bar(quiet: bool) -> Iterator[ProgressCallback | None]:
-    """A progress bar on stderr (none with ``quiet`` or when stderr is not a terminal)."""
-    if quiet:
-        yield None
-        return
-    console = Console(stderr=True)
-    bar = Progress(
-        TextColumn("importing"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("{task.description}"),
-        console=console,
-        transient=True,
-        disable=not console.is_terminal,
-    )
-    task = bar.add_task("", total=None)
-
-    def advance(path: Path, done: int, total: int) -> None:
-        bar.update(task, completed=done, total=total, description=path.name)
-
-    with bar:
-        yield advance
 
 
 def import_files(
@@ -109,7 +79,14 @@ def import_files(
             raise typer.BadParameter(str(error), param_hint="--pattern") from None
     else:
         compiled = None
-    with user_errors(), _progress_bar(quiet) as progress:
+    with user_errors(), progress_bar(quiet, "importing") as advance:
+        progress = None
+        if advance is not None:
+            bar = advance
+
+            def progress(path: Path, done: int, total: int) -> None:
+                bar(done, total, path.name)
+
         result = import_into(
             inputs,
             into,
