@@ -2,7 +2,8 @@
 
 Run from the repository root with ``make demo`` (or ``python examples/demo.py --out out``). Steps:
 
-1. add the cases with typed attributes, the two interviewers as coders, and the deductive codebook;
+1. add the cases with typed attributes, the two interviewers as coders, the deductive codebook,
+   and the candidate themes that group its codes;
 2. batch-import the interviews (Word files the two researchers coded with comments) and the diary
    entries (plain text), each with the case and time point its file name gives;
 3. apply the installed coding strategies (``keywords`` with ``rules.toml``, then ``inductive``);
@@ -30,6 +31,8 @@ from qualcode import (
     Coder,
     DocumentKind,
     Project,
+    Theme,
+    ThemeStatus,
     Variable,
     VariableType,
 )
@@ -96,6 +99,27 @@ def add_codebook(project: Project) -> None:
         )
 
 
+def add_themes(project: Project) -> None:
+    """The candidate themes from themes.toml, each grouping codebook codes (parents first)."""
+    with (STUDY / "themes.toml").open("rb") as stream:
+        entries = tomllib.load(stream)["theme"]
+    codes = {code.name: code.id for code in project.codes}
+    themes: dict[str, str] = {}
+    for entry in entries:
+        theme = project.add_theme(
+            Theme(
+                id=qualcode.new_id(),
+                name=entry["name"],
+                code_ids=[codes[name] for name in entry["codes"]],
+                parent_id=themes[entry["parent"]] if "parent" in entry else None,
+                definition=entry.get("definition", ""),
+                narrative=entry.get("narrative", ""),
+                status=ThemeStatus(entry.get("status", "candidate")),
+            )
+        )
+        themes[theme.name] = theme.id
+
+
 def add_documents(project: Project) -> None:
     """Interviews (Word files coded with comments by the two researchers) and diary entries.
 
@@ -132,6 +156,7 @@ def build_project() -> Project:
     add_cases(project)
     add_coders(project)
     add_codebook(project)
+    add_themes(project)
     add_documents(project)
     return project
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import qualcode
@@ -41,6 +42,16 @@ def test_demo_builds_the_peer_workers_project(tmp_path: Path) -> None:
         "Boundaries and self-care",
         "Career progression",
     }
+    with (STUDY / "themes.toml").open("rb") as stream:
+        planned = tomllib.load(stream)["theme"]
+    themes = {t.name: t for t in project.themes}
+    assert set(themes) == {entry["name"] for entry in planned}
+    for entry in planned:
+        theme = themes[entry["name"]]
+        assert sorted(project.codes[i].name for i in theme.code_ids) == sorted(entry["codes"])
+        parent = themes.get(entry.get("parent", ""))
+        assert theme.parent_id == (parent.id if parent else None)
+
     first = next(d for d in interviews if d.name == "PN1_T1")
     assert first.text.startswith("I1: Thanks for talking to me.")
     assert "PN1" in completed.stdout
