@@ -31,7 +31,7 @@ docs: setup
 	$(BIN)/mkdocs build --strict
 
 bench: setup
-	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	$(BIN)/python -m pip install --quiet -e '.[bench,fast]'
 	$(BIN)/python benchmarks/run_all.py
 
 clean:

@@ -240,3 +240,13 @@ def test_derived_ids_are_the_name_based_uuids_of_the_standard_library(parts: lis
             extras.derived_id(*parts)
         return
     assert extras.derived_id(*parts) == expected
+
+
+@given(
+    ids=st.lists(st.text(st.characters(blacklist_categories=("Cs",)))),
+    suffix=st.sampled_from(["selection", "anchor", ""]),
+)
+def test_derived_ids_in_bulk_are_the_derived_id_of_each(ids: list[str], suffix: str) -> None:
+    expected = [str(uuid.uuid5(extras.NAMESPACE, f"{i}/{suffix}")) for i in ids]
+    assert extras.derived_ids(ids, suffix) == expected
+    assert extras.derived_ids(ids, suffix) == [extras.derived_id(i, suffix) for i in ids]

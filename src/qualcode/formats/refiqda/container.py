@@ -20,6 +20,20 @@ import attrs
 
 from qualcode.errors import OutputError, ParseError, UnsafeInputError
 from qualcode.fileio import atomic_output, require_file
+from qualcode.formats.refiqda.zip_inflate import INFLATE_ERRORS, can_inflate, inflate_member
+from qualcode.formats.refiqda.zip_writer import Content, write_zip
+
+_EXTRACT_ERRORS: tuple[type[Exception], ...] = (
+    zipfile.BadZipFile,
+    zlib.error,
+    *INFLATE_ERRORS,
+    EOFError,
+    OSError,
+    NotImplementedError,
+    RuntimeError,
+    ValueError,
+)
+"""What extracting a damaged or encrypted member raises."""
 
 MAX_INTERNAL_FILE = 2**31 - 1
 """The largest internal file REFI-QDA allows (bytes)."""
@@ -63,6 +77,7 @@ class QdpxArchive:
         self.label = str(path)
         self.limits = limits
         self._read_total = 0
+        self._file: IO[bytes] | None = None
         try:
             self._zip = zipfile.ZipFile(self.path)
             infos = self._zip.infolist()
@@ -98,8 +113,17 @@ class QdpxArchive:
             if folder and folder.rpartition("/")[2].lower() == "sources" and parent == base:
                 self._sources[leaf.lower()] = name
 
+    def _raw(self) -> IO[bytes]:
+        """The archive file itself, for reading members' raw bytes."""
+        if self._file is None:
+            self._file = self.path.open("rb")
+        return self._file
+
     def close(self) -> None:
         self._zip.close()
+        if self._file is not None:
+            self._file.close()
+            self._file = None
 
     def __enter__(self) -> QdpxArchive:
         return self
@@ -165,21 +189,16 @@ class QdpxArchive:
                 hint="the file was not read",
             )
         try:
-            with self._zip.open(info) as stream:
-                data = stream.read(declared + 1)  # one byte more shows a lying header
+            if can_inflate(info):
+                data = inflate_member(self._raw(), info)
+            else:
+                with self._zip.open(info) as stream:
+                    data = stream.read(declared + 1)  # one byte more shows a lying header
             if len(data) > declared:
                 raise UnsafeInputError("member expands beyond its declared size", path=label)
         except UnsafeInputError:
             raise
-        except (
-            zipfile.BadZipFile,
-            zlib.error,
-            EOFError,
-            OSError,
-            NotImplementedError,
-            RuntimeError,
-            ValueError,
-        ) as error:
+        except _EXTRACT_ERRORS as error:
             raise ParseError(
                 f"cannot extract ({error})",
                 path=label,
@@ -190,9 +209,13 @@ class QdpxArchive:
 
 
 def write_qdpx(
-    path: Path, qde: bytes, sources: Iterable[tuple[str, bytes]], folder: str = "sources"
+    path: Path,
+    qde: bytes | list[bytes],
+    sources: Iterable[tuple[str, bytes]],
+    folder: str = "sources",
 ) -> None:
-    """Write a .qdpx atomically: ``project.qde`` and ``<folder>/<name>`` per internal file."""
+    """Write a .qdpx atomically: ``project.qde`` (bytes, or pieces to be joined) and
+    ``<folder>/<name>`` per internal file."""
     entries = list(sources)
     for name, data in entries:
         if len(data) > MAX_INTERNAL_FILE:
@@ -207,9 +230,8 @@ def write_qdpx(
 
 
 def _write_zip(
-    stream: IO[bytes], qde: bytes, entries: list[tuple[str, bytes]], folder: str
+    stream: IO[bytes], qde: bytes | list[bytes], entries: list[tuple[str, bytes]], folder: str
 ) -> None:
-    with zipfile.ZipFile(stream, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
-        zf.writestr("project.qde", qde)
-        for name, data in entries:
-            zf.writestr(f"{folder}/{name}", data)
+    members: list[tuple[str, Content]] = [("project.qde", qde)]
+    members += [(f"{folder}/{name}", data) for name, data in entries]
+    write_zip(stream, members, level=1)

@@ -15,7 +15,7 @@ import re
 import types
 import typing
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import attrs
@@ -60,6 +60,18 @@ def derived_id(*parts: str) -> str:
     h = hashlib.sha1(_NAMESPACE_BYTES + "/".join(parts).encode("utf-8")).hexdigest()
     variant = "89ab"[int(h[16], 16) & 3]  # the RFC 4122 variant bits, 10xx
     return f"{h[:8]}-{h[8:12]}-5{h[13:16]}-{variant}{h[17:20]}-{h[20:32]}"
+
+
+_VARIANT_OF = {digit: "89ab"[int(digit, 16) & 3] for digit in "0123456789abcdef"}
+
+
+def derived_ids(ids: Iterable[str], suffix: str) -> list[str]:
+    """``[derived_id(i, suffix) for i in ids]`` in one pass (one per coding on export)."""
+    sha1, prefix, tail, variant = hashlib.sha1, _NAMESPACE_BYTES, "/" + suffix, _VARIANT_OF
+    return [
+        f"{h[:8]}-{h[8:12]}-5{h[13:16]}-{variant[h[16]]}{h[17:20]}-{h[20:32]}"
+        for h in (sha1(prefix + (i + tail).encode("utf-8")).hexdigest() for i in ids)
+    ]
 
 
 def _fields(entity: Any, names: tuple[str, ...]) -> dict[str, Any]:

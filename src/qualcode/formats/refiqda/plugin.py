@@ -141,7 +141,7 @@ class QdpxExporter(Exporter):
     def write(self, project: Project, path: Path, **options: Any) -> LossReport:
         target = get_target(_export_target(options))
         writer = QdeWriter(project, target, container=True, version=_version())
-        qde = writer.build()
+        qde = writer.build_pieces()
         write_qdpx(Path(path), qde, writer.files, folder=target.folder)
         return writer.report
 

@@ -99,7 +99,14 @@ def _column(values: list[str], count: int) -> list[str] | None:
 
 def _canonical(values: list[str]) -> bool:
     """Whether every GUID is already canonical (36 characters, lower case), checked in C."""
-    return not values or (set(map(len, values)) == {36} and "".join(values).islower())
+    if not values:
+        return True
+    if set(map(len, values)) != {36}:
+        return False
+    joined = "".join(values)
+    if joined.isascii():  # then bytes.islower() answers as str.islower() would, faster
+        return joined.encode("ascii").islower()
+    return joined.islower()
 
 
 def _block_ids(

@@ -58,7 +58,11 @@ class SplicedBlocks:
 
     def splice(self, data: bytes) -> bytes:
         """The serialized tree with each marker replaced by its block."""
-        if not self._blocks:
-            return data
+        return b"".join(self.pieces(data))
+
+    def pieces(self, data: bytes) -> list[bytes]:
+        """:meth:`splice`'s result in pieces (they need not be joined to be compressed)."""
+        parts = _MARKER_PATTERN.split(data)  # text, index, text, index, ..., text
         blocks = self._blocks
-        return _MARKER_PATTERN.sub(lambda match: blocks[int(match.group(1))], data)
+        parts[1::2] = [blocks[int(index)] for index in parts[1::2]]
+        return parts

@@ -14,7 +14,7 @@ from qualcode.formats.refiqda import extras
 from qualcode.formats.refiqda.selection_xml import PLAIN_ATTRIBUTE, attribute
 from qualcode.formats.refiqda.targets import is_rich_file
 from qualcode.formats.refiqda.writer_base import XmlWriter
-from qualcode.formats.refiqda.xml import Element, format_datetime
+from qualcode.formats.refiqda.xml import Element
 from qualcode.model import (
     Coding,
     Document,
@@ -205,7 +205,7 @@ class SourceWriter(XmlWriter):
             return
         indent = "\n" + "  " * (sum(1 for _ in element.iterancestors()) + 1)
         inner, innermost = indent + "  ", indent + "    "
-        selection_of = self._selection_of
+        selection_ids = extras.derived_ids([coding.id for coding in codings], "selection")
         memo_refs = self._memo_refs
         written = self.written_order["codings"]
         to_external = offsets.to_external
@@ -214,18 +214,28 @@ class SourceWriter(XmlWriter):
         not_xml = extras.NOT_XML.search
         plain = PLAIN_ATTRIBUTE.fullmatch
         parts: list[str] = []
-        for coding in codings:
+        for coding, selection_id in zip(codings, selection_ids, strict=True):
             coding_id, start, end = coding.id, coding.start, coding.end
-            name = text[start : min(end, start + NAME_QUOTE_LENGTH)]
+            name = text[
+                start : end if end - start <= NAME_QUOTE_LENGTH else start + NAME_QUOTE_LENGTH
+            ]
             if plain(name) is None:  # rare: one test for both cleaning and escaping
                 if not_xml(name) is not None:
                     name = clean(name)
                 name = attribute(name)
-            made = ""
-            if coding.coder_id is not None:
-                made = f' creatingUser="{coding.coder_id}"'
-            if coding.created is not None:
-                made += f' creationDateTime="{format_datetime(coding.created)}"'
+            coder, created = coding.coder_id, coding.created
+            if created is not None:
+                when = created.isoformat()  # format_datetime, inlined
+                if when.endswith("+00:00"):
+                    when = when[:-6] + "Z"
+                if coder is not None:
+                    made = f' creatingUser="{coder}" creationDateTime="{when}"'
+                else:
+                    made = f' creationDateTime="{when}"'
+            elif coder is not None:
+                made = f' creatingUser="{coder}"'
+            else:
+                made = ""
             if not identity:
                 start, end = to_external(start), to_external(end)
             notes = ""
@@ -235,13 +245,13 @@ class SourceWriter(XmlWriter):
                     for memo_id in memo_refs[coding_id]
                 )
             parts.append(
-                f'<PlainTextSelection guid="{selection_of[coding_id]}" name="{name}"'
+                f'<PlainTextSelection guid="{selection_id}" name="{name}"'
                 f' startPosition="{start}" endPosition="{end}"{made}>'
                 f'{inner}<Coding guid="{coding_id}"{made}>'
                 f'{innermost}<CodeRef targetGUID="{coding.code_id}"/>{notes}'
                 f"{inner}</Coding>{indent}</PlainTextSelection>"
             )
-            written.append(coding_id)
+        written.extend(coding.id for coding in codings)
         self.spliced.place(element, indent.join(parts))
 
     def _media_body(

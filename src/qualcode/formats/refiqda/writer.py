@@ -38,6 +38,10 @@ class QdeWriter(SourceWriter):
 
     def build(self) -> bytes:
         """The .qde bytes (internal files collect in :attr:`files`)."""
+        return b"".join(self.build_pieces())
+
+    def build_pieces(self) -> list[bytes]:
+        """The .qde bytes in pieces, as :meth:`build` joins them."""
         project = self.project
         self._plan_memos()
         origin = f"qualcode {self.version} (target: {self.target.name})"
@@ -63,7 +67,6 @@ class QdeWriter(SourceWriter):
                 self.sub(users, "User", guid=coder.id, name=coder.name)
         self._codebook(root)
         self._variables(root)
-        self._selection_of = {c.id: extras.derived_id(c.id, "selection") for c in project.codings}
         self._cases(root)
         self._sources(root)
         self._notes(root)
@@ -77,7 +80,7 @@ class QdeWriter(SourceWriter):
         self._finish_data_note()
         self._report_losses()
         data = etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)
-        return self.spliced.splice(data)
+        return self.spliced.pieces(data)
 
     def _plan_memos(self) -> None:
         """Where each memo is referenced from: a NoteRef where the schema has one, else a Link."""

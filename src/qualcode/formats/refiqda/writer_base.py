@@ -36,6 +36,14 @@ def q(name: str) -> str:
     return f"{{{PROJECT_NS}}}{name}"
 
 
+class SelectionIds(dict[str, str]):
+    """Coding id -> its selection's derived GUID, computed when first asked for."""
+
+    def __missing__(self, coding_id: str) -> str:
+        value = self[coding_id] = extras.derived_id(coding_id, "selection")
+        return value
+
+
 class XmlWriter:
     """State and helpers shared by the parts of the project writer."""
 
@@ -53,7 +61,8 @@ class XmlWriter:
         self._memo_refs: dict[str, list[str]] = defaultdict(list)
         self._memo_links: list[tuple[str, str]] = []
         self._anchors: dict[str, list[Memo]] = defaultdict(list)
-        self._selection_of: dict[str, str] = {}
+        self._selection_of: dict[str, str] = SelectionIds()
+        """Coding id -> the GUID of the selection written for it (made on first use)."""
         self._descriptions: dict[str, str] = {}
         self._kind_variable: str | None = None
         self._time_variable: str | None = None
