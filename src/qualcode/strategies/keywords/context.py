@@ -1,17 +1,17 @@
 """The coded context of a hit: the hit, some words around it, its sentence, paragraph, speaker
 turn, or the whole document; and the regions a search is limited to.
 
-Units are found around each hit rather than listed for the whole text: sentence breaks are
-looked for only near hits, and confirmed only at characters that can end a sentence (with the
-rules of :func:`qualcode.text.sentences`); a paragraph is the line around a hit (or the
-document's recorded paragraph); word windows read only the text beside a hit.
+Units are found around each hit rather than listed for the whole text: the characters that may
+end a sentence are listed in one scan, but a break is confirmed (with the rules of
+:func:`qualcode.text.sentences`) only at those near hits; a paragraph is the line around a hit
+(or the document's recorded paragraph); word windows read only the text beside a hit.
 """
 
 from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from qualcode.strategies.keywords.scripts import WORD_CLASS, no_space_class
 from qualcode.text import SENTENCE_END
@@ -22,7 +22,6 @@ _BREAK_CANDIDATE = re.compile(r"[.!?…。！？\n]")
 _SPACELESS = no_space_class()
 _WORD_TOKEN = re.compile(f"{_SPACELESS}|(?:(?!{_SPACELESS}){WORD_CLASS})+")
 _WINDOW_STEP = 48  # characters read per word when looking for the words around a hit
-_SENTENCE_STEP = 256  # characters read back at first when looking for a sentence's start
 _CLOSERS_BACK = 16  # how far before a hit a break character may still cut after it
 
 
@@ -53,6 +52,7 @@ class ContextFinder:
         self.blocks = sorted(turns if unit == "turn" else paragraphs)
         self.block_starts = [start for start, _ in self.blocks]
         self._breaks: dict[int, Span | None] = {}
+        self._candidates: list[int] | None = None
         self._last_sentence: tuple[int, int, Span] | None = None
 
     def span(self, start: int, end: int) -> Span | None:
@@ -93,45 +93,49 @@ class ContextFinder:
                 return None
         return first, last
 
+    def spanner(self) -> Callable[[int, int], Span | None]:
+        """:meth:`span` for this finder's unit, without choosing the unit at every hit."""
+        return self._sentence if self.unit == "sentence" else self.span
+
     def _sentence(self, start: int, end: int) -> Span:
         last = self._last_sentence
         if last is not None and last[0] <= start and end <= last[1]:
             return last[2]
-        first = self._sentence_start(start)
-        stop, crossed = self._sentence_end(start, end)
+        candidates = self._candidates
+        if candidates is None:
+            candidates = self._break_candidates()
+        breaks = self._breaks
+        # the sentence starts after the last break before the hit
+        first = 0
+        for index in range(bisect.bisect_left(candidates, start) - 1, -1, -1):
+            position = candidates[index]
+            found = breaks[position] if position in breaks else self._break(position)
+            if found is not None and found[1] <= start:
+                first = found[1]
+                break
+        # it ends at the first break that cuts at or after the hit's end (a break just before the
+        # hit may cut after it: ``?”`` keeps its quote); a break passed on the way is noted
+        stop = len(self.text)
+        crossed = False
+        for index in range(bisect.bisect_left(candidates, start - _CLOSERS_BACK), len(candidates)):
+            position = candidates[index]
+            found = breaks[position] if position in breaks else self._break(position)
+            if found is not None:
+                if found[0] >= end:
+                    stop = found[0]
+                    break
+                crossed = crossed or found[1] > start
         span = trim(self.text, first, stop)
         # the next hit in the same stretch has the same sentence, unless a break lies inside it
         self._last_sentence = None if crossed else (first, stop, span)
         return span
 
-    def _sentence_start(self, start: int) -> int:
-        """Where the sentence holding ``start`` begins: after the last break before it."""
-        text = self.text
-        high = start
-        reach = _SENTENCE_STEP
-        while high > 0:
-            low = max(0, high - reach)
-            candidates = [m.start() for m in _BREAK_CANDIDATE.finditer(text, low, high)]
-            for position in reversed(candidates):
-                found = self._break(position)
-                if found is not None and found[1] <= start:
-                    return found[1]
-            high = low
-            reach *= 2
-        return 0
-
-    def _sentence_end(self, start: int, end: int) -> tuple[int, bool]:
-        """Where the sentence holding the hit ends: the first break that cuts at or after its
-        end (a break just before the hit may cut after it: ``?”`` keeps its quote); and whether
-        a break was passed on the way."""
-        crossed = False
-        for match in _BREAK_CANDIDATE.finditer(self.text, max(0, start - _CLOSERS_BACK)):
-            found = self._break(match.start())
-            if found is not None:
-                if found[0] >= end:
-                    return found[0], crossed
-                crossed = crossed or found[1] > start
-        return len(self.text), crossed
+    def _break_candidates(self) -> list[int]:
+        """Where the text has a character that may end a sentence, listed on the first need
+        (one scan of the text in the expression engine is cheaper than one per hit)."""
+        if self._candidates is None:
+            self._candidates = [m.start() for m in _BREAK_CANDIDATE.finditer(self.text)]
+        return self._candidates
 
     def _break(self, position: int) -> Span | None:
         """The sentence break at a candidate character: (where the sentence ends, where the next

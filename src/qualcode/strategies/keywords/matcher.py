@@ -43,10 +43,16 @@ class Entry:
 
 # tokens of a term: one literal character, or one of these markers
 _STAR, _ONE, _SPACE, _START, _END = "\x00*", "\x00?", "\x00 ", "\x00<", "\x00>"
-_ORDER = {_START: 0, _ONE: 2, _SPACE: 3, _STAR: 4}
+_ORDER = {_START: 0, _ONE: 2, _SPACE: 3, _STAR: 4, _END: 5}
 _SEPARATOR = "[\\W" + no_space_ranges() + "]"
 """A character after which a word may start: not a letter, or a letter of a script without
 spaces (a superset, like the trie: the exact check decides)."""
+_ASCII_SEPARATOR = "[^0-9A-Z_a-z]"
+"""The same for a text of ASCII characters only, where it is exactly ``\\W``: a plain table of
+characters, which the engine tests faster than a category and ranges of scripts."""
+_ASCII_END = "(?![0-9A-Z_a-z])"
+"""Where a word ends in a text of ASCII characters only (exactly what the check tests there): the
+expression for such texts drops by itself most words that only begin like a term."""
 _PREFIX = 8  # literal characters that index the terms for the exact check
 
 # The trie expression is a filter: it may accept more than the terms, never less (a letter of a
@@ -174,9 +180,9 @@ class _Node:
         self.end = False
 
 
-def trie_regex(token_lists: Sequence[Sequence[str]]) -> str:
+def trie_regex(token_lists: Sequence[Sequence[str]], word_end: str | None = None) -> str:
     """One regular expression matching (at least) any of the token sequences, shaped like their
-    trie. End boundaries are left to the exact check.
+    trie. End boundaries are left to the exact check, or tested with ``word_end`` if given.
 
     At each node, literal continuations are tried before wildcards, and ending here is tried
     last, so the expression prefers the longest continuation.
@@ -185,24 +191,28 @@ def trie_regex(token_lists: Sequence[Sequence[str]]) -> str:
     for tokens in token_lists:
         node = root
         for token in tokens:
-            if token != _END:
+            if token != _END or word_end is not None:
                 node = node.children.setdefault(token, _Node())
         node.end = True
-    return _render(root)
+    render = dict(_RENDER)
+    if word_end is not None:
+        render[_END] = word_end
+    return _render(root, render)
 
 
-def _render(node: _Node) -> str:
+def _render(node: _Node, render: dict[str, str]) -> str:
     # chains of single children render without groups
     pieces: list[str] = []
     while len(node.children) == 1 and not node.end:
         ((token, child),) = node.children.items()
-        pieces.append(_RENDER.get(token) or re.escape(token))
+        pieces.append(render.get(token) or re.escape(token))
         node = child
     if not node.children:
         return "".join(pieces)
     keys = sorted(node.children, key=lambda t: (_ORDER.get(t, 1), t))
     alternatives = [
-        (_RENDER.get(token) or re.escape(token)) + _render(node.children[token]) for token in keys
+        (render.get(token) or re.escape(token)) + _render(node.children[token], render)
+        for token in keys
     ]
     group = "(?:" + "|".join(alternatives) + ")"
     return "".join(pieces) + group + ("?" if node.end else "")
@@ -231,14 +241,19 @@ class _TermGroup:
             distinct.setdefault(tokens, []).append(entry)
         if word_start:
             trie = trie_regex([tokens[1:] for tokens in distinct])
+            ascii_trie = trie_regex([tokens[1:] for tokens in distinct], _ASCII_END)
             pattern = _SEPARATOR + "(?=(" + trie + "))"
+            ascii_pattern = _ASCII_SEPARATOR + "(?=(" + ascii_trie + "))"
         else:
             # consumed, not looked ahead: the engine then skips to possible first characters;
             # overlapping matches are found by searching again from the next position
             trie = trie_regex(list(distinct))
+            ascii_trie = trie_regex(list(distinct), _ASCII_END)
             pattern = "(" + trie + ")"
-        self.patterns = (pattern, trie)
-        self._compiled: dict[bool, tuple[re.Pattern[str], re.Pattern[str]]] = {}
+            ascii_pattern = "(" + ascii_trie + ")"
+        # (search, text's start) for any text, then for texts of ASCII characters only
+        self.patterns = ((pattern, trie), (ascii_pattern, ascii_trie))
+        self._compiled: dict[tuple[bool, bool], tuple[re.Pattern[str], re.Pattern[str]]] = {}
         # each distinct term, indexed by its first (up to eight) literal characters
         self.terms: list[tuple[tuple[str, ...], tuple[int, ...]]] = []
         self.by_prefix: dict[str, list[int]] = {}
@@ -258,13 +273,18 @@ class _TermGroup:
                 self.any_first.append(len(self.terms) - 1)
         self.memo: dict[str, tuple[tuple[int, int, int], ...]] = {}
 
-    def compiled(self, any_case: bool) -> tuple[re.Pattern[str], re.Pattern[str]]:
-        """The search expression and the expression for the text's start, compiled once."""
-        found = self._compiled.get(any_case)
+    def compiled(
+        self, any_case: bool, ascii_only: bool = False
+    ) -> tuple[re.Pattern[str], re.Pattern[str]]:
+        """The search expression and the expression for the text's start, compiled once;
+        ``ascii_only``: the search expression for a text of ASCII characters only."""
+        key = (any_case, ascii_only)
+        found = self._compiled.get(key)
         if found is None:
             flags = re.IGNORECASE if any_case else 0
-            found = (re.compile(self.patterns[0], flags), re.compile(self.patterns[1], flags))
-            self._compiled[any_case] = found
+            search, at_start = self.patterns[ascii_only]
+            found = (re.compile(search, flags), re.compile(at_start, flags))
+            self._compiled[key] = found
         return found
 
     def find(self, text: str, lowered: str | None) -> list[tuple[int, int, int]]:
@@ -275,39 +295,51 @@ class _TermGroup:
             subject, any_case = lowered, False
         else:  # lower-casing changed the length: match the original text ignoring case
             subject, any_case = text, True
-        search, at_start = self.compiled(any_case)
-        memo = self.memo
-        limit = len(subject)
+        search, at_start = self.compiled(any_case, subject.isascii())
         hits: list[tuple[int, int, int]] = []
-        found_at: list[tuple[int, str]] = []
         if self.word_start:
             first = at_start.match(subject)
             if first is not None and first.end() > 0:
-                found_at.append((0, first.group()))
-            found_at.extend((m.start() + 1, m.group(1)) for m in search.finditer(subject))
+                # the text's start behaves as a space: only word boundaries look back
+                window = " " + subject[: first.end() + 1]
+                self._add(hits, 0, window, first.end(), subject, any_case)
+            add = self._add
+            for match in search.finditer(subject):
+                start = match.start() + 1
+                size = match.end(1) - start
+                # the window: the separator, the trie's match and the character after it
+                add(hits, start, subject[start - 1 : start + size + 1], size, subject, any_case)
         else:
-            position = 0
-            match = search.search(subject)
-            while match is not None:
-                position = match.start()
-                found_at.append((position, match.group(1)))
-                match = search.search(subject, position + 1)
-        for start, found in found_at:
-            stop = start + len(found)
-            # the text's start behaves as a space: only word boundaries look back
-            window = (subject[start - 1] if start else " ") + found + subject[stop : stop + 1]
-            resolved = memo.get(window)
-            if resolved is None:
-                resolved = self._resolve(window, len(found), any_case)
-                memo[window] = resolved
-            for length, entry, term in resolved:
-                if length < 0:  # the term may run past the trie's match: ask the text itself
-                    end = match_tokens(self.terms[term][0], subject, start, limit, any_case)
-                    if end <= start:
-                        continue
-                    length = end - start
-                hits.append((start, start + length, entry))
+            anywhere = search.search(subject)
+            while anywhere is not None:
+                start = anywhere.start()
+                size = anywhere.end() - start
+                window = (subject[start - 1] if start else " ") + subject[start : start + size + 1]
+                self._add(hits, start, window, size, subject, any_case)
+                anywhere = search.search(subject, start + 1)
         return hits
+
+    def _add(
+        self,
+        hits: list[tuple[int, int, int]],
+        start: int,
+        window: str,
+        size: int,
+        subject: str,
+        any_case: bool,
+    ) -> None:
+        """Add the hits of every term matching at ``start``, where the trie matched ``size``
+        characters; ``window`` is that match with one character either side."""
+        resolved = self.memo.get(window)
+        if resolved is None:
+            resolved = self.memo[window] = self._resolve(window, size, any_case)
+        for length, entry, term in resolved:
+            if length < 0:  # the term may run past the trie's match: ask the text itself
+                end = match_tokens(self.terms[term][0], subject, start, len(subject), any_case)
+                if end <= start:
+                    continue
+                length = end - start
+            hits.append((start, start + length, entry))
 
     def _resolve(
         self, window: str, longest: int, any_case: bool
@@ -370,6 +402,7 @@ class Matcher:
         """Compile the expressions now (before worker processes are forked, they inherit them)."""
         for group in self.groups:
             group.compiled(False)
+            group.compiled(False, ascii_only=True)
         return self
 
     def __reduce__(self) -> tuple[Callable[[tuple[Entry, ...]], Matcher], tuple[tuple[Entry, ...]]]:

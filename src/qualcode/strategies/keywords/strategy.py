@@ -11,11 +11,13 @@ Existing codings are never changed; codings the project already holds are not pr
 
 from __future__ import annotations
 
+import contextlib
 import fnmatch
+import gc
 import hashlib
 import re
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Container, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -106,16 +108,52 @@ Found = tuple[str, int, int, int, str]
 
 def coding_id(coder_id: str, document_id: str, code_id: str, start: int, end: int) -> str:
     """The id of a coding, derived from what it codes (a UUID version 5 in :data:`NAMESPACE`)."""
-    name = f"{coder_id}|{document_id}|{code_id}|{start}|{end}"
-    digest = bytearray(hashlib.sha1(NAMESPACE.bytes + name.encode()).digest()[:16])
-    digest[6] = (digest[6] & 0x0F) | 0x50
-    digest[8] = (digest[8] & 0x3F) | 0x80
-    h = digest.hex()
-    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+    return CodingIds(coder_id, document_id)(code_id, start, end)
+
+
+_VARIANT = {digit: "89ab"[int(digit, 16) & 3] for digit in "0123456789abcdef"}
+"""The first hex digit of a UUID's variant field, from the hash's digit there (RFC 4122)."""
+
+
+class CodingIds:
+    """The ids of one document's codings (:func:`coding_id`), made cheaply in bulk: the hash of
+    what the codings of one code share is computed once and copied for each span."""
+
+    def __init__(self, coder_id: str, document_id: str) -> None:
+        self.prefix = NAMESPACE.bytes + f"{coder_id}|{document_id}|".encode()
+        self.by_code: dict[str, Any] = {}
+
+    def __call__(self, code_id: str, start: int, end: int) -> str:
+        common = self.by_code.get(code_id)
+        if common is None:
+            common = self.by_code[code_id] = hashlib.sha1(self.prefix + f"{code_id}|".encode())
+        digest = common.copy()
+        digest.update(b"%d|%d" % (start, end))
+        h = digest.hexdigest()
+        # a UUID of version 5: the version digit is 5, the variant's two top bits are 10
+        return f"{h[:8]}-{h[8:12]}-5{h[13:16]}-{_VARIANT[h[16]]}{h[17:20]}-{h[20:32]}"
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector paused (if it runs): bulk work makes many small objects and
+    no cycles, and every collection on the way would walk all of them again."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def code_document(task: DocumentTask) -> list[Found]:
     """Find, widen and merge the hits of one document (runs in a worker)."""
+    with collector_paused():
+        return _code_document(task)
+
+
+def _code_document(task: DocumentTask) -> list[Found]:
     text = task.text
     plan = task.plan
     owners = plan.owners
@@ -131,25 +169,35 @@ def code_document(task: DocumentTask) -> list[Found]:
             if excluding:
                 exclusions.setdefault(slot, []).append((start, end))
     proposals: dict[int, list[tuple[int, int, int]]] = {}
+    exclude_hits = plan.exclude_scope == "hit" and bool(exclusions)
+    span = finder.spanner()
     for start, end, entry in hits:
+        context: Span | None = None
         for slot, excluding in owners[entry]:
             if excluding:
                 continue
-            if plan.exclude_scope == "hit" and _covered(exclusions.get(slot), start, end):
+            if exclude_hits and _covered(exclusions.get(slot), start, end):
                 continue
-            bounds = None
-            if regions is not None:
+            if regions is None:
+                if context is None:  # the same for every code the term serves
+                    context = span(start, end)
+                    if context is None or context[0] >= context[1]:
+                        break
+                bounded = context
+            else:
                 bounds = regions.around(start, end)
                 if bounds is None:
                     continue
-            context = finder.span(start, end)
-            if context is None:
-                continue
-            if bounds is not None:
-                context = (max(context[0], bounds[0]), min(context[1], bounds[1]))
-            if context[0] >= context[1]:
-                continue
-            proposals.setdefault(slot, []).append((context[0], context[1], entry))
+                whole = span(start, end)
+                if whole is None:
+                    continue
+                bounded = (max(whole[0], bounds[0]), min(whole[1], bounds[1]))
+                if bounded[0] >= bounded[1]:
+                    continue
+            if slot in proposals:
+                proposals[slot].append((bounded[0], bounded[1], entry))
+            else:
+                proposals[slot] = [(bounded[0], bounded[1], entry)]
     merged: list[tuple[int, int, int, tuple[int, ...]]] = []
     for slot in sorted(proposals):
         for start, end, entries in _merge(proposals[slot]):
@@ -158,14 +206,15 @@ def code_document(task: DocumentTask) -> list[Found]:
             merged.append((start, end, slot, entries))
     merged.sort()
     labels = plan.labels
+    code_ids = plan.code_ids
+    ids = CodingIds(plan.coder_id, task.document_id)
     rules: dict[tuple[int, ...], str] = {}
     found: list[Found] = []
     for start, end, slot, entries in merged:
         rule = rules.get(entries)
         if rule is None:
             rule = rules[entries] = ", ".join(labels[entry] for entry in entries)
-        identifier = coding_id(plan.coder_id, task.document_id, plan.code_ids[slot], start, end)
-        found.append((identifier, slot, start, end, rule))
+        found.append((ids(code_ids[slot], start, end), slot, start, end, rule))
     return found
 
 
@@ -247,35 +296,15 @@ class KeywordsStrategy(Strategy):
             _task(project, document, matcher, plan, within_ids, speakers, within_spans)
             for document in documents
         ]
-        results = runner.map(code_document, tasks)
-        parameters = frozen_map(_parameters(settings, rule_set))
-        provenances: dict[str, Provenance] = {}  # one per rule text, shared by its codings
-        existing = project.codings
-        codings: list[Coding] = []
-        for document, found in zip(documents, results, strict=True):
-            for identifier, slot, start, end, rule in found:
-                if identifier in existing:
-                    continue
-                provenance = provenances.get(rule)
-                if provenance is None:
-                    provenance = provenances[rule] = Provenance(
-                        method=ProvenanceMethod.RULE,
-                        name=self.name,
-                        version=self.version,
-                        rule=rule,
-                        parameters=parameters,
-                    )
-                codings.append(
-                    Coding(
-                        id=identifier,
-                        document_id=document.id,
-                        code_id=plan.code_ids[slot],
-                        start=start,
-                        end=end,
-                        coder_id=coder.id,
-                        provenance=provenance,
-                    )
-                )
+        provenance = Provenance(
+            method=ProvenanceMethod.RULE,
+            name=self.name,
+            version=self.version,
+            parameters=frozen_map(_parameters(settings, rule_set)),
+        )
+        with collector_paused():
+            results = runner.map(code_document, tasks)
+            codings = _codings(documents, results, plan, coder, provenance, project.codings)
         return StrategyResult(coder=coder, codes=codes, codings=codings)
 
     def _rule_set(self, project: Project, options: Mapping[str, Any]) -> RuleSet:
@@ -295,6 +324,38 @@ class KeywordsStrategy(Strategy):
             }
         )
         return rules_from_codebook(project, fields, **flags)
+
+
+def _codings(
+    documents: Sequence[Document],
+    results: Sequence[list[Found]],
+    plan: Plan,
+    coder: Coder,
+    template: Provenance,
+    existing: Container[str],
+) -> list[Coding]:
+    """The codings the tasks found, but those the project holds already; codings whose rules
+    read alike share one provenance (``template`` with the rule)."""
+    provenances: dict[str, Provenance] = {}
+    code_ids = plan.code_ids
+    coder_id = coder.id
+    codings: list[Coding] = []
+    for document, found in zip(documents, results, strict=True):
+        document_id = document.id
+        for identifier, slot, start, end, rule in found:
+            if identifier in existing:
+                continue
+            provenance = provenances.get(rule)
+            if provenance is None:
+                provenance = provenances[rule] = attrs.evolve(template, rule=rule)
+            # by position: a third cheaper than by keyword, for tens of thousands of codings
+            # (id, document_id, code_id, start, end, coder_id, created, provenance)
+            codings.append(
+                Coding(
+                    identifier, document_id, code_ids[slot], start, end, coder_id, None, provenance
+                )
+            )
+    return codings
 
 
 def _machine_coder(project: Project) -> Coder:
