@@ -190,7 +190,12 @@ def decode_project(data: Any, path: Path | None = None) -> Project:
     except QualcodeError as error:
         error.path = error.path or (str(path) if path else None)
         raise
-    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as error:
+    except KeyError as error:
+        raise ParseError(
+            f"corrupt qualcode JSON project: {error.args[0]!r} is missing (in section {section!r})",
+            path=path,
+        ) from error
+    except (TypeError, ValueError, AttributeError, IndexError) as error:
         raise ParseError(
             f"corrupt qualcode JSON project in section {section!r}: "
             f"{type(error).__name__}: {error}",
