@@ -132,6 +132,12 @@ class QdcImporter(Importer):
         return ImportResult(read_codebook(require_file(path), report), report)
 
 
+def _writer(project: Project, options: dict[str, Any], *, container: bool) -> QdeWriter:
+    """The project writer for the target the options name."""
+    target = get_target(_export_target(options))
+    return QdeWriter(project, target, container=container, version=_version())
+
+
 class QdpxExporter(Exporter):
     name = "qdpx"
     extensions = (".qdpx",)
@@ -139,16 +145,14 @@ class QdpxExporter(Exporter):
     options = {"target": _TARGET_HELP}
 
     def write(self, project: Project, path: Path, **options: Any) -> LossReport:
-        target = get_target(_export_target(options))
-        writer = QdeWriter(project, target, container=True, version=_version())
+        writer = _writer(project, options, container=True)
         qde = writer.build_pieces()
-        write_qdpx(Path(path), qde, writer.files, folder=target.folder)
+        write_qdpx(Path(path), qde, writer.files, folder=writer.target.folder)
         return writer.report
 
     def losses(self, project: Project, **options: Any) -> LossReport:
         """What :meth:`write` would report, without compressing or writing anything."""
-        target = get_target(_export_target(options))
-        writer = QdeWriter(project, target, container=True, version=_version())
+        writer = _writer(project, options, container=True)
         writer.build()
         return writer.report
 
@@ -160,8 +164,7 @@ class QdeExporter(Exporter):
     options = {"target": _TARGET_HELP}
 
     def write(self, project: Project, path: Path, **options: Any) -> LossReport:
-        target = get_target(_export_target(options))
-        writer = QdeWriter(project, target, container=False, version=_version())
+        writer = _writer(project, options, container=False)
         data = writer.build()
         with atomic_output(path) as stream:
             stream.write(data)
@@ -169,8 +172,7 @@ class QdeExporter(Exporter):
 
     def losses(self, project: Project, **options: Any) -> LossReport:
         """What :meth:`write` would report, without writing anything."""
-        target = get_target(_export_target(options))
-        writer = QdeWriter(project, target, container=False, version=_version())
+        writer = _writer(project, options, container=False)
         writer.build()
         return writer.report
 

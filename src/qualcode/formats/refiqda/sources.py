@@ -281,22 +281,7 @@ class SourceParser:
             return self.selection(element, positions=True)
         if get("modifiedDateTime") or get("modifyingUser"):
             self.report.add(_CHANGED_SELECTIONS)
-        codings: list[RawCoding] = []
-        note_refs: list[str] = []
-        description = ""
-        for item in element:
-            tag: object = item.tag
-            if not isinstance(tag, str):
-                continue
-            kind = tag[tag.rfind("}") + 1 :]
-            if kind == "Coding":
-                coding = self.coding(item)
-                if coding is not None:
-                    codings.append(coding)
-            elif kind == "NoteRef":
-                note_refs.append(self.attributes(item).guid("targetGUID"))
-            elif kind == "Description":
-                description = text_of(item)
+        codings, note_refs, description = self._selection_children(element)
         guid = get("guid")
         user = get("creatingUser")
         created = get("creationDateTime")
@@ -342,22 +327,7 @@ class SourceParser:
         elif name in ("AudioSelection", "VideoSelection"):
             begin = a.integer("begin", 0)
             region = MediaRange(begin, a.integer("end", begin))
-        codings: list[RawCoding] = []
-        note_refs: list[str] = []
-        description = ""
-        for item in element:
-            tag: object = item.tag
-            if not isinstance(tag, str):
-                continue
-            kind = tag.rpartition("}")[2]
-            if kind == "Coding":
-                parsed = self.coding(item)
-                if parsed is not None:
-                    codings.append(parsed)
-            elif kind == "NoteRef":
-                note_refs.append(self.attributes(item).guid("targetGUID"))
-            elif kind == "Description":
-                description = text_of(item)
+        codings, note_refs, description = self._selection_children(element)
         if element.get("modifiedDateTime") or element.get("modifyingUser"):
             self.report.add(_CHANGED_SELECTIONS)
         return RawSelection(
@@ -374,6 +344,26 @@ class SourceParser:
             from_sync=a.optional_guid("fromSyncPoint") if transcript else None,
             to_sync=a.optional_guid("toSyncPoint") if transcript else None,
         )
+
+    def _selection_children(self, element: Element) -> tuple[list[RawCoding], list[str], str]:
+        """A selection's codings, note references and description."""
+        codings: list[RawCoding] = []
+        note_refs: list[str] = []
+        description = ""
+        for item in element:
+            tag: object = item.tag
+            if not isinstance(tag, str):
+                continue
+            kind = tag[tag.rfind("}") + 1 :]
+            if kind == "Coding":
+                coding = self.coding(item)
+                if coding is not None:
+                    codings.append(coding)
+            elif kind == "NoteRef":
+                note_refs.append(self.attributes(item).guid("targetGUID"))
+            elif kind == "Description":
+                description = text_of(item)
+        return codings, note_refs, description
 
     def coding(self, element: Element) -> RawCoding | None:
         get = element.get
