@@ -22,6 +22,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from qualcode.model import Code, Document
@@ -142,6 +143,15 @@ def raw_aho_corasick(texts: list[str], terms: list[str]) -> int:
     return count()
 
 
+def pool_map(function: Callable[[str], Any], texts: list[str], jobs: int, fork: bool) -> Any:
+    """A pool started, the texts handed to it and a trivial function mapped over them."""
+    runner = ProcessPoolRunner(jobs=jobs, fork=fork)
+    try:
+        return runner.map(function, texts)
+    finally:
+        runner.close()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--chars", type=int, default=20_000_000, help="corpus size")
@@ -207,6 +217,18 @@ def main(argv: list[str] | None = None) -> int:
     )
     same = pooled.codings == serial.codings
     print(f"keywords, {options.jobs} processes:     {pool_time:8.2f} s  (identical output: {same})")
+    piped_time, piped = timed(
+        lambda: strategy.run(
+            project, ProcessPoolRunner(jobs=options.jobs, fork=False), rules=rules, unit="sentence"
+        ),
+        options.repeat,
+    )
+    same = same and piped.codings == serial.codings
+    print(f"  tasks sent through pipes:{piped_time:8.2f} s  (fork=False)")
+    for fork in (True, False):
+        handover, _ = timed(partial(pool_map, len, texts, options.jobs, fork), options.repeat)
+        way = "inherited by forked workers" if fork else "sent through pipes"
+        print(f"  mapping len() over the texts, {way}: {handover:.3f} s")
 
     raw_time, raw_hits = timed(lambda: raw_aho_corasick(texts, terms), options.repeat)
     print(f"raw Aho-Corasick count:    {raw_time:8.2f} s  ({raw_hits:,} substring hits)")

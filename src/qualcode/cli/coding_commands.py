@@ -6,7 +6,7 @@ against what the strategy declares, and hands them over.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -25,18 +25,14 @@ from qualcode.errors import OptionError, OutputError
 from qualcode.fileio import require_file
 from qualcode.hookspecs import hookimpl
 from qualcode.plugins import Plugins, default_plugins
-from qualcode.strategies.base import Runner, Strategy
+from qualcode.strategies.base import PROGRESS_STEPS, Runner, Strategy
 
 T = TypeVar("T")
 R = TypeVar("R")
 
-PROGRESS_STEPS = 20
-"""How many times the progress bar moves during a run (tasks go to the runner in this many
-batches)."""
-
 
 class ProgressRunner(Runner):
-    """Wraps a runner to report progress: tasks go to it in batches, in order.
+    """Wraps a runner to report progress as its :meth:`Runner.imap` hands over results.
 
     Results are those of the wrapped runner, in task order, so the output does not change.
     """
@@ -50,18 +46,16 @@ class ProgressRunner(Runner):
         self.advance = advance
 
     def map(self, function: Callable[[T], R], tasks: Sequence[T]) -> list[R]:
+        return list(self.imap(function, tasks))
+
+    def imap(self, function: Callable[[T], R], tasks: Sequence[T]) -> Iterator[R]:
         total = len(tasks)
         self.advance(0, total)
-        if total <= 1:
-            results = self.inner.map(function, tasks)
-            self.advance(total, total)
-            return results
-        size = max(1, -(-total // PROGRESS_STEPS))
-        results = []
-        for first in range(0, total, size):
-            results.extend(self.inner.map(function, tasks[first : first + size]))
-            self.advance(min(total, first + size), total)
-        return results
+        step = max(1, total // PROGRESS_STEPS)
+        for done, result in enumerate(self.inner.imap(function, tasks), start=1):
+            if done % step == 0 or done == total:
+                self.advance(done, total)
+            yield result
 
     def close(self) -> None:
         self.inner.close()

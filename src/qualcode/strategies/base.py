@@ -9,7 +9,7 @@ must be the same, in the same order, whatever the runner.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, ClassVar, TypeVar
 
 import attrs
@@ -19,6 +19,9 @@ from qualcode.project import Project
 
 T = TypeVar("T")
 R = TypeVar("R")
+
+PROGRESS_STEPS = 20
+"""How many batches :meth:`Runner.imap` cuts the tasks into when a runner only has ``map``."""
 
 
 class Runner(ABC):
@@ -38,6 +41,15 @@ class Runner(ABC):
     def map(self, function: Callable[[T], R], tasks: Sequence[T]) -> list[R]:
         """``[function(t) for t in tasks]``, however the work is spread."""
 
+    def imap(self, function: Callable[[T], R], tasks: Sequence[T]) -> Iterator[R]:
+        """The results of :meth:`map`, in task order, each as soon as the runner has it, so a
+        caller can use early results while later tasks still run. By default the tasks go to
+        :meth:`map` in about :data:`PROGRESS_STEPS` batches, in order; runners that see their
+        tasks finish override this."""
+        size = max(1, -(-len(tasks) // PROGRESS_STEPS))
+        for first in range(0, len(tasks), size):
+            yield from self.map(function, tasks[first : first + size])
+
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release workers or connections (default: nothing to release)."""
 
@@ -56,6 +68,9 @@ class SerialRunner(Runner):
 
     def map(self, function: Callable[[T], R], tasks: Sequence[T]) -> list[R]:
         return [function(task) for task in tasks]
+
+    def imap(self, function: Callable[[T], R], tasks: Sequence[T]) -> Iterator[R]:
+        return map(function, tasks)
 
 
 @attrs.define

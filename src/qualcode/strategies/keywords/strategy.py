@@ -17,7 +17,7 @@ import gc
 import hashlib
 import re
 import uuid
-from collections.abc import Container, Iterator, Mapping, Sequence
+from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -303,7 +303,8 @@ class KeywordsStrategy(Strategy):
             parameters=frozen_map(_parameters(settings, rule_set)),
         )
         with collector_paused():
-            results = runner.map(code_document, tasks)
+            # codings are built from early documents while later ones are still coded
+            results = runner.imap(code_document, tasks)
             codings = _codings(documents, results, plan, coder, provenance, project.codings)
         return StrategyResult(coder=coder, codes=codes, codings=codings)
 
@@ -328,7 +329,7 @@ class KeywordsStrategy(Strategy):
 
 def _codings(
     documents: Sequence[Document],
-    results: Sequence[list[Found]],
+    results: Iterable[list[Found]],
     plan: Plan,
     coder: Coder,
     template: Provenance,
