@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from qualcode.errors import OptionError, QualcodeError
@@ -432,3 +432,22 @@ def test_a_document_without_turns_is_one_turn() -> None:
     diary = "Went on a training day.\nFelt prepared at last."
     project = make_project(diary)
     assert [q for _, q in coded(project, run(project, unit="turn"))] == [diary]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    text=st.text(alphabet='ab .!?…\n\t。！”’)"', min_size=1, max_size=80),
+    data=st.data(),
+)
+def test_a_hit_over_several_sentences_is_coded_with_all_of_them(
+    text: str, data: st.DataObject
+) -> None:
+    spans = [(s.start, s.end) for s in sentences(text)]
+    assume(spans)
+    finder = ContextFinder(text, "sentence")
+    for _ in range(data.draw(st.integers(1, 6))):
+        first = data.draw(st.integers(0, len(spans) - 1))
+        last = data.draw(st.integers(first, len(spans) - 1))
+        start = data.draw(st.integers(spans[first][0], spans[first][1] - 1))
+        end = data.draw(st.integers(max(start + 1, spans[last][0] + 1), spans[last][1]))
+        assert finder.span(start, end) == (spans[first][0], spans[last][1])

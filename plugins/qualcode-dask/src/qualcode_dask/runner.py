@@ -12,7 +12,7 @@ import logging
 import math
 import os
 import weakref
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import CancelledError
 from typing import Any, TypeVar
 
@@ -214,8 +214,12 @@ class DaskRunner(Runner):
     # -- work --------------------------------------------------------------------------------
 
     def map(self, function: Callable[[T], R], tasks: Sequence[T]) -> list[R]:
+        return list(self.imap(function, tasks))
+
+    def imap(self, function: Callable[[T], R], tasks: Sequence[T]) -> Iterator[R]:
+        """The results in task order, a chunk at a time as the cluster finishes them."""
         if not tasks:
-            return []
+            return
         import dask
         from distributed.scheduler import KilledWorker
 
@@ -229,7 +233,8 @@ class DaskRunner(Runner):
         with dask.config.set({"distributed.admin.large-graph-warning-threshold": "1TiB"}):
             futures = client.map(run_chunk, [shared_function] * len(chunks), chunks, pure=False)
         try:
-            results: list[list[R]] = client.gather(futures)
+            for future in futures:
+                yield from future.result()
         except (KilledWorker, CancelledError) as error:
             # a worker died: with it went its tasks, perhaps the only copy of the function
             self._function = None
@@ -239,7 +244,6 @@ class DaskRunner(Runner):
             ) from error
         finally:
             client.cancel(futures)
-        return [result for chunk_results in results for result in chunk_results]
 
     def _shared(self, function: Callable[..., Any]) -> Any:
         """The function as data on the cluster (a future), sent once for consecutive calls with

@@ -1,10 +1,10 @@
 """The coded context of a hit: the hit, some words around it, its sentence, paragraph, speaker
 turn, or the whole document; and the regions a search is limited to.
 
-Units are found around each hit rather than listed for the whole text: the characters that may
-end a sentence are listed in one scan, but a break is confirmed (with the rules of
-:func:`qualcode.text.sentences`) only at those near hits; a paragraph is the line around a hit
-(or the document's recorded paragraph); word windows read only the text beside a hit.
+Units are found around each hit rather than listed for the whole text where that is cheaper: a
+text's sentence breaks are listed in one scan of the expression engine, and a hit's sentence is
+then two bisections; a paragraph is the line around a hit (or the document's recorded
+paragraph); word windows read only the text beside a hit.
 """
 
 from __future__ import annotations
@@ -14,15 +14,18 @@ import re
 from collections.abc import Callable, Sequence
 
 from qualcode.strategies.keywords.scripts import WORD_CLASS, no_space_class
-from qualcode.text import SENTENCE_END
 
 Span = tuple[int, int]
 
-_BREAK_CANDIDATE = re.compile(r"[.!?…。！？\n]")
+_SENTENCE_BREAK = re.compile(r"[.!?…。！？\n](?:(?<=[.!?…])[\"'”’)\]]*(?=\s)|(?<=[。！？\n]))(\s*)")
+"""A sentence break where :data:`qualcode.text.SENTENCE_END` finds one: after ``. ! ? …`` and their
+closing quotes before white space, after ``。！？``, after a line end. Group 1 is the white space
+between the sentences: it starts where the sentence before is cut (after a line end rather than
+at it: trimmed, the sentence is the same). Every match starts with one of a few characters, which
+the engine skips to (a branch first would make it try every position)."""
 _SPACELESS = no_space_class()
 _WORD_TOKEN = re.compile(f"{_SPACELESS}|(?:(?!{_SPACELESS}){WORD_CLASS})+")
 _WINDOW_STEP = 48  # characters read per word when looking for the words around a hit
-_CLOSERS_BACK = 16  # how far before a hit a break character may still cut after it
 
 
 def trim(text: str, start: int, end: int) -> Span:
@@ -51,9 +54,7 @@ class ContextFinder:
         self.window = window
         self.blocks = sorted(turns if unit == "turn" else paragraphs)
         self.block_starts = [start for start, _ in self.blocks]
-        self._breaks: dict[int, Span | None] = {}
-        self._candidates: list[int] | None = None
-        self._last_sentence: tuple[int, int, Span] | None = None
+        self._breaks: tuple[list[int], list[int]] | None = None
 
     def span(self, start: int, end: int) -> Span | None:
         """The unit around the hit ``start..end``; None if the hit lies in no unit."""
@@ -98,61 +99,23 @@ class ContextFinder:
         return self._sentence if self.unit == "sentence" else self.span
 
     def _sentence(self, start: int, end: int) -> Span:
-        last = self._last_sentence
-        if last is not None and last[0] <= start and end <= last[1]:
-            return last[2]
-        candidates = self._candidates
-        if candidates is None:
-            candidates = self._break_candidates()
-        breaks = self._breaks
-        # the sentence starts after the last break before the hit
-        first = 0
-        for index in range(bisect.bisect_left(candidates, start) - 1, -1, -1):
-            position = candidates[index]
-            found = breaks[position] if position in breaks else self._break(position)
-            if found is not None and found[1] <= start:
-                first = found[1]
-                break
-        # it ends at the first break that cuts at or after the hit's end (a break just before the
-        # hit may cut after it: ``?”`` keeps its quote); a break passed on the way is noted
-        stop = len(self.text)
-        crossed = False
-        for index in range(bisect.bisect_left(candidates, start - _CLOSERS_BACK), len(candidates)):
-            position = candidates[index]
-            found = breaks[position] if position in breaks else self._break(position)
-            if found is not None:
-                if found[0] >= end:
-                    stop = found[0]
-                    break
-                crossed = crossed or found[1] > start
-        span = trim(self.text, first, stop)
-        # the next hit in the same stretch has the same sentence, unless a break lies inside it
-        self._last_sentence = None if crossed else (first, stop, span)
-        return span
+        cuts, starts = self._breaks if self._breaks is not None else self._list_breaks()
+        # the sentence starts where the last break before the hit lets the next one start, and
+        # ends at the first break that cuts at or after the hit's end
+        before = bisect.bisect_right(starts, start) - 1
+        first = starts[before] if before >= 0 else 0
+        after = bisect.bisect_left(cuts, end, max(0, before))
+        stop = cuts[after] if after < len(cuts) else len(self.text)
+        return trim(self.text, first, stop)
 
-    def _break_candidates(self) -> list[int]:
-        """Where the text has a character that may end a sentence, listed on the first need
-        (one scan of the text in the expression engine is cheaper than one per hit)."""
-        if self._candidates is None:
-            self._candidates = [m.start() for m in _BREAK_CANDIDATE.finditer(self.text)]
-        return self._candidates
-
-    def _break(self, position: int) -> Span | None:
-        """The sentence break at a candidate character: (where the sentence ends, where the next
-        one starts), or None if the character does not end a sentence there. The rules are those
-        of :func:`qualcode.text.sentences`."""
-        if position in self._breaks:
-            return self._breaks[position]
-        text = self.text
-        match = SENTENCE_END.match(text, position if text[position] == "\n" else position + 1)
-        found: Span | None = None
-        if match is not None:
-            cut = match.start()
-            if match.group("close") is not None:
-                cut = match.end("close")  # closing quotes stay with their sentence
-            found = (cut, match.end())
-        self._breaks[position] = found
-        return found
+    def _list_breaks(self) -> tuple[list[int], list[int]]:
+        """Every sentence break of the text, by the rules of :func:`qualcode.text.sentences`:
+        where each cuts (the sentence before it ends there) and where the next sentence may
+        start, as two sorted lists. One scan in the expression engine, which skips to the
+        characters that may end a sentence."""
+        spans = [match.span(1) for match in _SENTENCE_BREAK.finditer(self.text)]
+        self._breaks = ([cut for cut, _ in spans], [after for _, after in spans])
+        return self._breaks
 
     def _words(self, start: int, end: int) -> Span:
         text = self.text
