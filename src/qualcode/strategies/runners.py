@@ -16,8 +16,9 @@ from qualcode.strategies.base import Runner, SerialRunner
 T = TypeVar("T")
 R = TypeVar("R")
 
-CHUNKS_PER_WORKER = 4
-"""Tasks go to the workers in chunks, a few per worker: few messages, still balanced."""
+CHUNKS_PER_WORKER = 8
+"""Tasks go to the workers in chunks, several per worker: few messages, and the last chunks, which
+the other workers cannot share, are short."""
 
 _shared_work: tuple[Callable[[Any], Any], Sequence[Any]] | None = None
 """The function and tasks of the running :meth:`ProcessPoolRunner.map`, set just before its

@@ -211,9 +211,12 @@ def _code_document(task: DocumentTask) -> list[Found]:
     rules: dict[tuple[int, ...], str] = {}
     found: list[Found] = []
     for start, end, slot, entries in merged:
-        rule = rules.get(entries)
-        if rule is None:
-            rule = rules[entries] = ", ".join(labels[entry] for entry in entries)
+        if len(entries) == 1:  # most often one term fired
+            rule = labels[entries[0]]
+        elif entries in rules:
+            rule = rules[entries]
+        else:
+            rule = rules[entries] = ", ".join([labels[entry] for entry in entries])
         found.append((ids(code_ids[slot], start, end), slot, start, end, rule))
     return found
 
