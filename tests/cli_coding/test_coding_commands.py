@@ -16,6 +16,7 @@ from qualcode.model import Code, Coder, Coding, Document, ProvenanceMethod
 from qualcode.plugins import default_plugins
 from qualcode.project import Project
 from qualcode.strategies.base import SerialRunner
+from qualcode.strategies.runners import ProcessPoolRunner
 
 cli = CliRunner()
 
@@ -327,3 +328,24 @@ def test_a_progress_bar_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> N
         assert advance is not None
         advance(0, 3)
         advance(3, 3)
+
+
+def test_the_progress_bar_runs_no_thread_so_workers_can_be_forked(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import threading
+
+    from rich.console import Console
+
+    from qualcode.cli.common import progress_bar as _progress
+
+    monkeypatch.setattr(Console, "is_terminal", property(lambda self: True))
+    before = threading.active_count()
+    with _progress(False, "coding") as advance:
+        assert advance is not None
+        advance(1, 3)
+        assert threading.active_count() == before
+        done = ProgressRunner(ProcessPoolRunner(jobs=2), lambda d, t: advance(d, t)).map(
+            abs, [-n for n in range(40)]
+        )
+    assert done == list(range(40))

@@ -38,7 +38,9 @@ def progress_bar(quiet: bool, label: str) -> Iterator[Advance | None]:
     """A transient progress bar on stderr, as an :data:`Advance` callback.
 
     None with ``quiet`` or when stderr is not a terminal, so callers can skip the work of
-    reporting progress (e.g. cutting tasks into batches) too.
+    reporting progress (e.g. cutting tasks into batches) too. The bar is redrawn when it moves,
+    not by a thread of its own: a process running only one thread can fork workers that inherit
+    its documents (see :class:`qualcode.strategies.runners.ProcessPoolRunner`).
     """
     console = Console(stderr=True)
     if quiet or not console.is_terminal:
@@ -52,11 +54,12 @@ def progress_bar(quiet: bool, label: str) -> Iterator[Advance | None]:
         TextColumn("{task.description}"),
         console=console,
         transient=True,
+        auto_refresh=False,
     )
     task = bar.add_task("", total=None)
 
     def advance(done: int, total: int, detail: str = "") -> None:
-        bar.update(task, completed=done, total=total, description=detail)
+        bar.update(task, completed=done, total=total, description=detail, refresh=True)
 
     with bar:
         yield advance
