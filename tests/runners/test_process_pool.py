@@ -6,13 +6,14 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TypeVar
 
 import pytest
 
-from qualcode.strategies.base import PROGRESS_STEPS, Runner, SerialRunner
+from qualcode.cli.coding_commands import PROGRESS_STEPS, ProgressRunner
+from qualcode.strategies.base import Runner, SerialRunner
 from qualcode.strategies.runners import ProcessPoolRunner, can_share_by_fork
 
 T = TypeVar("T")
@@ -169,14 +170,26 @@ def test_imap_hands_over_early_results_while_later_tasks_run(
     assert [first, *rest] == [(n, True) for n in tasks]
 
 
-def test_a_runner_with_only_map_streams_in_batches() -> None:
+def test_a_runner_with_only_map_hands_over_its_results_in_one_call() -> None:
     runner = MapOnly()
     tasks = list(range(45))
-    iterator: Iterator[int] = runner.imap(square, tasks)
-    assert next(iterator) == 0
-    assert runner.calls == [-(-45 // PROGRESS_STEPS)]  # one batch so far, not all the tasks
-    assert [0, *iterator] == [n * n for n in tasks]
-    assert sum(runner.calls) == 45
+    assert not runner.streams
+    assert list(runner.imap(square, tasks)) == [n * n for n in tasks]
+    assert runner.calls == [45]  # no batches: a cluster pays for each call
+    assert SerialRunner().streams
+    assert ProcessPoolRunner(jobs=2).streams
+
+
+def test_progress_over_a_runner_with_only_map_comes_in_batches() -> None:
+    runner = MapOnly()
+    seen: list[tuple[int, int]] = []
+    tasks = list(range(45))
+    assert ProgressRunner(runner, lambda done, total: seen.append((done, total))).map(
+        square, tasks
+    ) == [n * n for n in tasks]
+    size = -(-45 // PROGRESS_STEPS)
+    assert runner.calls == [size] * (45 // size) + ([45 % size] if 45 % size else [])
+    assert seen == [(0, 45)] + [(min(45, done), 45) for done in range(size, 45 + size, size)]
 
 
 def test_serial_imap_is_lazy_and_ordered() -> None:

@@ -17,6 +17,7 @@ from .conftest import (
     CODE,
     CODEBOOK_NS,
     CODING,
+    NOTE,
     SELECTION,
     SET,
     SOURCE,
@@ -35,6 +36,10 @@ from .conftest import (
 )
 
 MISSING = "0b7a2c1e-0000-4000-8000-0000000000ff"
+GRAPH = "0b7a2c1e-0000-4000-8000-0000000000a0"
+VERTEX_ONE = "0b7a2c1e-0000-4000-8000-0000000000a1"
+VERTEX_TWO = "0b7a2c1e-0000-4000-8000-0000000000a2"
+EDGE = "0b7a2c1e-0000-4000-8000-0000000000a3"
 SKIPPED = "schema validation skipped"
 
 
@@ -205,6 +210,41 @@ def test_every_kind_of_reference_must_resolve(
     assert result.exit_code == 1
     (only,) = problem_lines(result.stdout)
     assert f"(guid {MISSING}): <{element}> {attribute} names a GUID" in only
+
+
+def graph_of_two_vertices(root: etree._Element) -> etree._Element:
+    """A graph of the code and the note joined by an edge that represents nothing (as ATLAS.ti
+    writes network links); returns the edge."""
+    graphs = etree.SubElement(root, q("Graphs"))
+    graph = etree.SubElement(graphs, q("Graph"), {"guid": GRAPH, "name": "Network"})
+    for guid, represented, x in ((VERTEX_ONE, CODE, "10"), (VERTEX_TWO, NOTE, "200")):
+        etree.SubElement(
+            graph,
+            q("Vertex"),
+            {"guid": guid, "representedGUID": represented, "firstX": x, "firstY": "20"},
+        )
+    return etree.SubElement(
+        graph, q("Edge"), {"guid": EDGE, "sourceVertex": VERTEX_ONE, "targetVertex": VERTEX_TWO}
+    )
+
+
+def test_an_edge_that_represents_nothing_is_fine(
+    invoke: Invoke, schemas: Path, tmp_path: Path
+) -> None:
+    root = rich_project()
+    graph_of_two_vertices(root)
+    result = invoke("validate", write_qdpx(tmp_path / "graph.qdpx", root), "--schemas", schemas)
+    assert result.exit_code == 0, result.stdout
+
+
+@pytest.mark.parametrize("attribute", ["sourceVertex", "targetVertex"])
+def test_an_edge_needs_both_its_vertices(invoke: Invoke, tmp_path: Path, attribute: str) -> None:
+    root = rich_project()
+    del graph_of_two_vertices(root).attrib[attribute]
+    result = invoke("validate", write_qdpx(tmp_path / "graph.qdpx", root))
+    assert result.exit_code == 1
+    (only,) = problem_lines(result.stdout)
+    assert f"<Edge> has no {attribute}" in only
 
 
 def test_a_value_of_the_wrong_type_for_its_variable(invoke: Invoke, tmp_path: Path) -> None:

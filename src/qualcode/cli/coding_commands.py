@@ -25,14 +25,19 @@ from qualcode.errors import OptionError, OutputError
 from qualcode.fileio import require_file
 from qualcode.hookspecs import hookimpl
 from qualcode.plugins import Plugins, default_plugins
-from qualcode.strategies.base import PROGRESS_STEPS, Runner, Strategy
+from qualcode.strategies.base import Runner, Strategy
 
 T = TypeVar("T")
 R = TypeVar("R")
 
+PROGRESS_STEPS = 20
+"""How many times the progress bar moves during a run (a runner with only ``map`` gets the tasks
+in this many batches)."""
+
 
 class ProgressRunner(Runner):
-    """Wraps a runner to report progress as its :meth:`Runner.imap` hands over results.
+    """Wraps a runner to report progress as its :meth:`Runner.imap` hands over results, or, for
+    a runner with only ``map``, as batches of tasks come back from it.
 
     Results are those of the wrapped runner, in task order, so the output does not change.
     """
@@ -51,6 +56,12 @@ class ProgressRunner(Runner):
     def imap(self, function: Callable[[T], R], tasks: Sequence[T]) -> Iterator[R]:
         total = len(tasks)
         self.advance(0, total)
+        if not self.inner.streams:  # a runner with only map gets the tasks in batches
+            size = max(1, -(-total // PROGRESS_STEPS))
+            for first in range(0, total, size):
+                yield from self.inner.map(function, tasks[first : first + size])
+                self.advance(min(total, first + size), total)
+            return
         step = max(1, total // PROGRESS_STEPS)
         for done, result in enumerate(self.inner.imap(function, tasks), start=1):
             if done % step == 0 or done == total:

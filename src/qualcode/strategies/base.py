@@ -20,9 +20,6 @@ from qualcode.project import Project
 T = TypeVar("T")
 R = TypeVar("R")
 
-PROGRESS_STEPS = 20
-"""How many batches :meth:`Runner.imap` cuts the tasks into when a runner only has ``map``."""
-
 
 class Runner(ABC):
     """Executes a function over a sequence of tasks and returns the results in task order."""
@@ -43,12 +40,14 @@ class Runner(ABC):
 
     def imap(self, function: Callable[[T], R], tasks: Sequence[T]) -> Iterator[R]:
         """The results of :meth:`map`, in task order, each as soon as the runner has it, so a
-        caller can use early results while later tasks still run. By default the tasks go to
-        :meth:`map` in about :data:`PROGRESS_STEPS` batches, in order; runners that see their
-        tasks finish override this."""
-        size = max(1, -(-len(tasks) // PROGRESS_STEPS))
-        for first in range(0, len(tasks), size):
-            yield from self.map(function, tasks[first : first + size])
+        caller can use early results while later tasks still run. By default all come when
+        :meth:`map` returns; runners that see their tasks finish override this."""
+        yield from self.map(function, tasks)
+
+    @property
+    def streams(self) -> bool:
+        """Whether :meth:`imap` hands results over while later tasks still run."""
+        return type(self).imap is not Runner.imap
 
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release workers or connections (default: nothing to release)."""

@@ -158,8 +158,19 @@ _REFERENCES: dict[str, tuple[tuple[str, str | None], ...]] = {
     "Edge": (("representedGUID", None), ("sourceVertex", "vertex"), ("targetVertex", "vertex")),
 }
 """Element -> (attribute, kind of element it must name; None: any) for each GUID reference."""
-_REQUIRED = frozenset({"CodeRef", "NoteRef", "SourceRef", "SelectionRef", "VariableRef", "Edge"})
-"""Elements whose references must be present (the others are optional)."""
+_REQUIRED = frozenset(
+    {
+        ("CodeRef", "targetGUID"),
+        ("NoteRef", "targetGUID"),
+        ("SourceRef", "targetGUID"),
+        ("SelectionRef", "targetGUID"),
+        ("VariableRef", "targetGUID"),
+        ("Edge", "sourceVertex"),
+        ("Edge", "targetVertex"),
+    }
+)
+"""The references Project.xsd requires (the others, such as an Edge's ``representedGUID`` or a
+Link's ends, are optional)."""
 _LINKED_FILES = ("richTextPath", "path", "currentPath")
 
 
@@ -272,7 +283,7 @@ class _Checker:
                 attribute, value = "guid", element.get("guid")  # the codebook's form
             if value and value.strip():
                 self.references.append((guid_of(value), kind, name, attribute, element))
-            elif name in _REQUIRED or name.startswith("Member"):
+            elif (name, attribute) in _REQUIRED or name.startswith("Member"):
                 self.problem(f"<{name}> has no {attribute}", element, "reference", own=False)
 
     def _resolve_references(self) -> None:
