@@ -17,6 +17,7 @@ import attrs
 from qualcode.errors import IntegrityError
 from qualcode.formats import json_values
 from qualcode.formats.refiqda import extras
+from qualcode.formats.refiqda.builder_base import REGION_NOTE_LOSS
 from qualcode.formats.refiqda.positions import RawSelection as PositionSample
 from qualcode.formats.refiqda.positions import (
     SourceText,
@@ -153,11 +154,23 @@ class ProjectBuilder(RelationsBuilder):
 
     # -- documents and codings -------------------------------------------------------------
 
+    def _referenced(self) -> set[str]:
+        """GUIDs that links, sets and cases refer to (known before any selection is built)."""
+        found: set[str] = set()
+        for link, _notes in self.r.links:
+            found.update((link.origin_id, link.target_id))
+        for _guid, _name, _description, members in self.r.sets:
+            found.update(members)
+        for case in self.r.cases:
+            found.update(case.selection_refs)
+        return found
+
     def _documents(self) -> None:
+        self.referenced = self._referenced()
         raw_sources = self.r.raw_sources
         expected = convention_for_origin(self.r.file_origin)
         samples = _position_samples(raw_sources)
-        texts = {s.guid: SourceText(s.text, s.origin) for s in raw_sources}
+        texts = {s.guid: SourceText(s.text, s.origin) for s in raw_sources if not s.text_lost}
         if is_qualcode_origin(self.r.file_origin):
             convention = expected  # our own files say exactly how they count
         else:
@@ -186,11 +199,26 @@ class ProjectBuilder(RelationsBuilder):
                 start, end, cut = self._span(source, selection, offsets)
                 clamped += cut
                 codings.extend(self._selection(document, selection, start, end))
-            if clamped:
-                self.report.warn(
-                    f"{clamped} selection(s) of {source.name!r} lay outside its text and were cut"
-                )
+            self._report_cut(source, clamped)
         self._add_codings(codings)
+
+    def _report_cut(self, source: RawSource, clamped: int) -> None:
+        """Report selections whose positions did not fit the text, saying why.
+
+        Where the text could not be read at all, every position is lost, not "outside": the
+        model keeps a coding's span inside its document's text, so on an empty text the
+        codings stay at 0..0 and the report says the positions are lost and why.
+        """
+        if not clamped:
+            return
+        if source.text_lost:
+            self.report.add(
+                f"positions of selections ({source.text_lost}; kept at 0..0)", source.name, clamped
+            )
+        else:
+            self.report.warn(
+                f"{clamped} selection(s) of {source.name!r} lay outside its text and were cut"
+            )
 
     def _document(self, source: RawSource, case_id: str | None) -> Document | None:
         attributes: dict[str, Value] = {}
@@ -255,7 +283,7 @@ class ProjectBuilder(RelationsBuilder):
     def _span(
         self, source: RawSource, selection: RawSelection, offsets: Any
     ) -> tuple[int, int, bool]:
-        if selection.region is not None:
+        if selection.region is not None and not selection.spans_text:
             return 0, 0, False
         start, end = selection.start, selection.end
         if selection.from_sync is not None or selection.to_sync is not None:
@@ -316,8 +344,9 @@ class ProjectBuilder(RelationsBuilder):
     ) -> list[Coding]:
         made: list[Coding] = []
         self.index_blocks()  # keep the selection tables in file order
-        if selection.region is None:
+        if selection.region is None or selection.spans_text:
             self.selection_spans[selection.guid] = (document.id, start, end)
+        self.selection_documents[selection.guid] = document.id
         for raw in selection.codings:
             coder_id = raw.coder_id or selection.coder_id
             if coder_id is not None and coder_id not in self.project.coders:
@@ -342,12 +371,14 @@ class ProjectBuilder(RelationsBuilder):
         for note in selection.note_refs:
             if coding_ids:
                 self.attachments[note].extend(coding_ids)
-            elif selection.region is None:
+            elif selection.region is None or selection.spans_text:
                 self._anchor(note, document.id, start, end)
             else:
                 self.attachments[note].append(document.id)
+                self.report.add(REGION_NOTE_LOSS, document.name)
         if selection.description.strip():
-            memo_span = (start, end) if selection.region is None else (None, None)
+            spans = selection.region is None or selection.spans_text
+            memo_span = (start, end) if spans else (None, None)
             self.selection_memos.append(
                 Memo(
                     id=selection.guid,
@@ -358,7 +389,7 @@ class ProjectBuilder(RelationsBuilder):
                     end=memo_span[1],
                 )
             )
-        elif not coding_ids and not selection.note_refs:
+        elif not (coding_ids or selection.note_refs or selection.guid in self.referenced):
             self.report.add("selections without codes or notes", document.name)
         return made
 
@@ -427,7 +458,7 @@ def _position_samples(raw_sources: list[RawSource]) -> list[PositionSample]:
                 )
             index += len(block)
         for s in source.selections:
-            if s.region is None and s.from_sync is None and s.to_sync is None:
+            if (s.region is None or s.spans_text) and s.from_sync is None and s.to_sync is None:
                 if index % step == 0:
                     samples.append(PositionSample(source.guid, s.start, s.end, s.name))
                 index += 1

@@ -17,6 +17,9 @@ if TYPE_CHECKING:
     from qualcode.formats.refiqda.reader import QdeReader
     from qualcode.formats.refiqda.selection_block import SelectionBlock
 
+REGION_NOTE_LOSS = "note anchors on a box or time range (the note is kept on the document)"
+"""A memo can hold a text span but not a PDF box, picture region or media time range."""
+
 MAX_WARNINGS = 5
 """Skipped entities beyond this many are counted but not described one by one."""
 
@@ -54,6 +57,10 @@ class BuilderBase:
         self.reserved: dict[str, str] = {}
         self.selection_codings: dict[str, list[str]] = {}
         self.selection_spans: dict[str, tuple[str, int, int]] = {}
+        self.selection_documents: dict[str, str] = {}
+        """Document of every selection read one by one (block selections are in the spans)."""
+        self.referenced: set[str] = set()
+        """GUIDs that links, sets and cases refer to: a selection among them is not empty."""
         self.pending_blocks: list[tuple[str, SelectionBlock, list[int], list[int]]] = []
         """Blocks of simple selections not yet in the two tables above (filled on demand)."""
         self.attachments: dict[str, list[str]] = defaultdict(list)
@@ -86,6 +93,11 @@ class BuilderBase:
         if self.pending_blocks:
             self.index_blocks()
         return self.selection_spans.get(guid)
+
+    def document_of_selection(self, guid: str) -> str | None:
+        """The document id of the selection ``guid`` (text or region), if it was read."""
+        span = self.span_of_selection(guid)
+        return span[0] if span is not None else self.selection_documents.get(guid)
 
     def add(self, entity: Entity, kind: str) -> bool:
         """Add an entity; one that breaks a rule is skipped and reported."""

@@ -5,7 +5,8 @@ The standard counts Unicode code points; real tools do not all do so (see FACTS.
 a CRLF line end in its text file counts two positions or one. On import the convention comes from
 ``Project/@origin``; :func:`choose_convention` then checks it against the selections (they should
 mostly start and end on word boundaries, and where a tool writes the quote into the selection's
-name, the name should match) and falls back to the best-fitting convention with a warning.
+name, the name should match; a name that is a label matches under no convention and is ignored)
+and falls back to the best-fitting convention with a warning.
 """
 
 from __future__ import annotations
@@ -114,6 +115,12 @@ MIN_SAMPLE = 5
 """Fewer selections than this are too few to overrule a producer's known convention."""
 ACCEPT = 0.9
 MARGIN = 0.05
+MIN_NAME = 3
+"""A selection name shorter than this says too little to be compared with a quote."""
+MIN_UNMARKED_CUT = 20
+"""A name at least this long that begins the quote counts as a quote cut without a mark (qualcode
+cuts its names at 40 characters); a shorter one may be a label that happens to begin it."""
+_CUT_MARKS = ("…", "...")
 
 
 def _inside_word(text: str, position: int) -> bool:
@@ -121,25 +128,46 @@ def _inside_word(text: str, position: int) -> bool:
 
 
 def _same_words(name: str, quote: str) -> bool:
-    wanted = " ".join(name.replace("…", " ").split()).removesuffix("...").strip()
+    """Whether a selection's ``name`` is its ``quote``, white space aside.
+
+    A name ending in "…" or "..." is a quote cut short (ATLAS.ti cuts at 100 characters and
+    appends "…"): it matches when the quote begins with the text before the mark. A name of
+    :data:`MIN_UNMARKED_CUT` characters or more may be cut without a mark. Anything else must
+    equal the quote; an ellipsis inside a name is kept, since quotes contain them too.
+    """
+    wanted = " ".join(name.split())
     found = " ".join(quote.split())
-    return bool(wanted) and (found == wanted or found.startswith(wanted))
+    if not wanted:
+        return False
+    if found == wanted:
+        return True
+    for mark in _CUT_MARKS:
+        if wanted.endswith(mark):
+            cut = wanted.removesuffix(mark).rstrip()
+            return bool(cut) and found.startswith(cut)
+    return len(wanted) >= MIN_UNMARKED_CUT and found.startswith(wanted)
 
 
-def measure(
-    convention: Convention,
-    selections: Sequence[RawSelection],
-    sources: dict[str, SourceText],
-) -> Fit:
-    """Score a convention: boundaries on word edges count 1 each, a matching name counts 2."""
+@attrs.frozen
+class _Reading:
+    """How one convention reads each selection."""
+
+    convention: Convention
+    edges: tuple[int, ...]
+    """Edges of each selection on a word boundary (0 to 2); -1 where it falls outside its text."""
+    quoted: tuple[bool, ...]
+    """Whether each selection's name equals its quote under this convention."""
+
+
+def _read(
+    convention: Convention, selections: Sequence[RawSelection], sources: dict[str, SourceText]
+) -> _Reading:
+    """Read every selection (each must have a source in ``sources``) under ``convention``."""
     maps: dict[str, OffsetMap] = {}
-    points = 0
-    possible = 0
-    outside = 0
+    edges: list[int] = []
+    quoted: list[bool] = []
     for selection in selections:
-        source = sources.get(selection.document_id)
-        if source is None:
-            continue
+        source = sources[selection.document_id]
         offsets = maps.get(selection.document_id)
         if offsets is None:
             offsets = maps[selection.document_id] = convention.offset_map(
@@ -148,16 +176,76 @@ def measure(
         text = source.text
         start = offsets.from_external(selection.start)
         end = offsets.from_external(selection.end)
-        named = len(selection.name.strip()) >= 3
-        possible += 4 if named else 2
         if not 0 <= start <= end <= len(text) or selection.end > offsets.external_length:
+            edges.append(-1)
+            quoted.append(False)
+            continue
+        edges.append((not _inside_word(text, start)) + (not _inside_word(text, end)))
+        quoted.append(_is_named(selection) and _same_words(selection.name, text[start:end]))
+    return _Reading(convention, tuple(edges), tuple(quoted))
+
+
+def _is_named(selection: RawSelection) -> bool:
+    return len(selection.name.strip()) >= MIN_NAME
+
+
+def _fit(reading: _Reading, evidence: Sequence[bool]) -> Fit:
+    """Score a reading: edges on word boundaries count 1 each, a matching name 2 where the
+    selection's name is ``evidence``."""
+    points = possible = outside = 0
+    for edges, quoted, counts in zip(reading.edges, reading.quoted, evidence, strict=True):
+        possible += 4 if counts else 2
+        if edges < 0:
             outside += 1
             continue
-        points += (not _inside_word(text, start)) + (not _inside_word(text, end))
-        if named and _same_words(selection.name, text[start:end]):
-            points += 2
+        points += edges + (2 if counts and quoted else 0)
     score = points / possible if possible else 1.0
-    return Fit(convention, score, outside)
+    return Fit(reading.convention, score, outside)
+
+
+def _names_as_evidence(readings: Iterable[_Reading]) -> list[bool]:
+    """Which names are quotes: those that equal their quote under at least one convention.
+
+    Some tools write labels into ``name`` (qc 1.3.2 writes ``line:6``; ATLAS.ti users rename
+    quotations), and a label matches under no convention, so it must not count against all of
+    them alike. A name that is a quote under some convention is evidence for that convention.
+    """
+    found: list[bool] | None = None
+    for reading in readings:
+        if found is None:
+            found = list(reading.quoted)
+        else:
+            found = [a or b for a, b in zip(found, reading.quoted, strict=True)]
+    return found or []
+
+
+def _usable(
+    selections: Sequence[RawSelection], sources: dict[str, SourceText]
+) -> list[RawSelection]:
+    """The selections whose source has a text to check them against."""
+    return [s for s in selections if s.document_id in sources]
+
+
+def measure(
+    convention: Convention,
+    selections: Sequence[RawSelection],
+    sources: dict[str, SourceText],
+    evidence: Sequence[bool] | None = None,
+) -> Fit:
+    """Score a convention: boundaries on word edges count 1 each, a matching name counts 2.
+
+    ``evidence`` says, per selection, whether its name counts (by default every name of
+    :data:`MIN_NAME` characters or more). Selections of sources not in ``sources`` (whose text
+    is missing) take no part.
+    """
+    if evidence is None:
+        evidence = [_is_named(s) for s in selections]
+    kept = [
+        counts
+        for selection, counts in zip(selections, evidence, strict=True)
+        if selection.document_id in sources
+    ]
+    return _fit(_read(convention, _usable(selections, sources), sources), kept)
 
 
 def choose_convention(
@@ -169,14 +257,29 @@ def choose_convention(
 ) -> Convention:
     """The convention to convert with: ``expected`` unless the selections fit another better.
 
-    A fallback is reported as a warning naming both conventions and their fit.
+    Only selections whose source is in ``sources`` are checked: a source whose text is missing
+    says nothing about how its producer counts. A selection's name counts as evidence only
+    where it is a quote under some convention (see :func:`_names_as_evidence`); otherwise word
+    boundaries alone decide. A fallback is reported as a warning naming both conventions and
+    their fit.
     """
-    if not selections:
+    usable = _usable(selections, sources)
+    if not usable:
         return expected
-    first = measure(expected, selections, sources)
-    if first.outside == 0 and (first.score >= ACCEPT or len(selections) < MIN_SAMPLE):
+    first_reading = _read(expected, usable, sources)
+    named = [_is_named(s) for s in usable]
+    if list(first_reading.quoted) == named:  # every name a quote here: no other reading needed
+        first = _fit(first_reading, named)
+        if first.outside == 0 and (first.score >= ACCEPT or len(usable) < MIN_SAMPLE):
+            return expected
+    elif all(edges >= 0 for edges in first_reading.edges) and len(usable) < MIN_SAMPLE:
         return expected
-    fits = [first] + [measure(c, selections, sources) for c in CANDIDATES if c != expected]
+    readings = [first_reading] + [_read(c, usable, sources) for c in CANDIDATES if c != expected]
+    evidence = _names_as_evidence(readings)
+    fits = [_fit(reading, evidence) for reading in readings]
+    first = fits[0]
+    if first.outside == 0 and first.score >= ACCEPT:
+        return expected
     best = min(fits, key=lambda fit: (fit.outside, -fit.score))
     better = best.outside < first.outside or best.score > first.score + MARGIN
     who = f"{producer!r}" if producer else "an unknown program"

@@ -20,6 +20,7 @@ from qualcode.errors import ParseError
 from qualcode.formats.refiqda import descriptions, extras
 from qualcode.formats.refiqda.builder import ProjectBuilder
 from qualcode.formats.refiqda.sources import FileResolver, RawSource, SourceParser
+from qualcode.formats.refiqda.twins import merge_pdf_twins
 from qualcode.formats.refiqda.xml import (
     Attributes,
     Element,
@@ -35,6 +36,7 @@ from qualcode.model import (
     Coder,
     Link,
     LinkDirection,
+    SourceKind,
     Variable,
     VariableType,
     canonical_id,
@@ -127,6 +129,8 @@ class QdeReader:
             elif event == "item":
                 source = self.sources.parse(element)
                 if source is not None:
+                    if source.kind is SourceKind.PDF:
+                        source.selections = merge_pdf_twins(source.selections)
                     self.raw_sources.append(source)
             elif name in handlers:
                 handlers[name](element)

@@ -8,7 +8,7 @@ import attrs
 
 from qualcode.errors import IntegrityError, SpanError
 from qualcode.formats.refiqda import descriptions
-from qualcode.formats.refiqda.builder_base import BuilderBase
+from qualcode.formats.refiqda.builder_base import REGION_NOTE_LOSS, BuilderBase
 from qualcode.model import Link, Memo, Set, Theme
 
 
@@ -77,17 +77,12 @@ class RelationsBuilder(BuilderBase):
         links: list[Link] = []
         for link, notes in self.r.links:
             if link.origin_id in self.r.notes and link.id not in real_links:
-                target = link.target_id
-                span = self.span_of_selection(target)
-                found = self.codings_of_selection(target)
-                if found:
-                    self.attachments[link.origin_id].extend(found)
-                elif span is not None:
-                    self._anchor(link.origin_id, *span)
-                else:
-                    self.attachments[link.origin_id].append(target)
+                self._attach_note(link.origin_id, link.target_id)
                 continue
-            links.append(self.merged(link))
+            link = self.merged(link)
+            origin = self._selection_end(link.origin_id, link.name or link.id)
+            target = self._selection_end(link.target_id, link.name or link.id)
+            links.append(attrs.evolve(link, origin_id=origin, target_id=target))
             for note in notes:
                 self.attachments[note].append(link.id)
         for note, code_id in self.r.code_notes:
@@ -96,6 +91,74 @@ class RelationsBuilder(BuilderBase):
             for note in source.note_refs:
                 self.attachments[note].append(source.guid)
         return links
+
+    def _attach_note(self, note: str, target: str) -> None:
+        """Attach a note to what a link from it points at.
+
+        A selection is not an entity of the model: the note goes to the selection's codings;
+        without codings, a text selection becomes the note's span in its document, and a box
+        or time range (which a memo cannot hold) leaves the note on its document, reported.
+        """
+        found = self.codings_of_selection(target)
+        span = self.span_of_selection(target)
+        document = self.document_of_selection(target)
+        if found:
+            self.attachments[note].extend(found)
+        elif span is not None:
+            self._anchor(note, *span)
+        elif document is not None:
+            self.attachments[note].append(document)
+            record = self.r.notes.get(note)
+            self.report.add(REGION_NOTE_LOSS, record.name if record else note)
+        else:
+            self.attachments[note].append(target)
+
+    def _selection_end(self, guid: str, owner: str) -> str:
+        """A link end as an entity: a selection becomes its one coding, else its document.
+
+        Links join entities; a selection with exactly one coding is that coding (nothing is
+        lost). A selection with none or several has no one entity to stand for it, so the link
+        goes to its document and the loss is reported.
+        """
+        if self.project.find(guid) is not None:
+            return guid
+        found = self.codings_of_selection(guid)
+        if found and len(found) == 1:
+            return found[0]
+        document = self.document_of_selection(guid)
+        if document is None:
+            return guid
+        self.report.add("link ends on selections (the link goes to the document)", owner)
+        return document
+
+    def _selection_members(self, members: list[str], owner: str) -> list[str]:
+        """Set members as entities: a selection becomes its codings, or its document.
+
+        A selection without codings is kept as its document, reported, rather than dropped.
+        An entity that a selection stands for and that is a member already is not added twice.
+        """
+        result: list[str] = []
+        seen = set(members)
+        for member in members:
+            if self.project.find(member) is not None:
+                result.append(member)
+                continue
+            found = self.codings_of_selection(member)
+            document = self.document_of_selection(member)
+            if found:
+                result.extend(f for f in found if f not in seen)
+                seen.update(found)
+            elif document is not None:
+                if document not in seen:
+                    result.append(document)
+                    seen.add(document)
+                self.report.add(
+                    "set members that are selections without codings (the document is the member)",
+                    owner,
+                )
+            else:
+                result.append(member)
+        return result
 
     def _memo(self, note: Any) -> Memo:
         targets: list[str] = []
@@ -163,7 +226,12 @@ class RelationsBuilder(BuilderBase):
                 themes.append((attrs.evolve(theme, parent_id=None), theme.parent_id))
                 continue
             group = self.merged(
-                Set(id=guid, name=name, member_ids=members, description=description)
+                Set(
+                    id=guid,
+                    name=name,
+                    member_ids=self._selection_members(members, name),
+                    description=description,
+                )
             )
             groups.append(group)
         return themes, groups

@@ -81,6 +81,9 @@ class RawSelection:
     created: dt.datetime | None
     from_sync: str | None = None
     to_sync: str | None = None
+    spans_text: bool = False
+    """A region selection that also spans ``start``..``end`` of the source's text (a PDF box
+    merged with its text twin, see :mod:`.twins`); a selection without a region always does."""
 
 
 @attrs.define
@@ -90,6 +93,9 @@ class RawSource:
     kind: SourceKind
     text: str = ""
     origin: TextOrigin | None = None
+    text_lost: str = ""
+    """Why the text the selections point into could not be read (e.g. "the text file is
+    missing"); empty when it was read or there was none to read."""
     description: str = ""
     source_file: SourceFile | None = None
     selections: list[RawSelection] = attrs.field(factory=list)
@@ -244,15 +250,18 @@ class SourceParser:
         name = internal_name(path)
         if name is None:
             self.report.add("texts kept outside the project (not read)", source.name)
+            source.text_lost = "the text is kept outside the project"
             return
         data = self.resolve(name)
         if data is None:
             self.report.add("source files missing from the project", f"{source.name} ({name})")
+            source.text_lost = "the text file is missing"
             return
         try:
             decoded = decode(data, f"{self.label}!{name}")
         except TextEncodingError as error:
             self.report.add(f"texts that could not be decoded ({error.message})", source.name)
+            source.text_lost = "the text could not be decoded"
             return
         source.text = decoded.text
         source.origin = decoded.origin
