@@ -100,11 +100,28 @@ def all_times(function: Callable[[], Any], repeat: int) -> tuple[list[float], li
     cpus: list[float] = []
     result: Any = None
     for _ in range(repeat):
+        result = None  # the previous call's result is freed here, not inside the next timing
         start, cpu_start = time.perf_counter(), time.process_time()
         result = function()
         walls.append(time.perf_counter() - start)
         cpus.append(time.process_time() - cpu_start)
     return walls, cpus, result
+
+
+Runs = tuple[list[float], list[float], Any]
+"""Wall-clock times, CPU times of this process, and the last result of repeated calls."""
+
+
+def in_turns(contenders: dict[str, Callable[[], Any]], repeat: int) -> dict[str, Runs]:
+    """Each contender called ``repeat`` times, one call of each in turn."""
+    found: dict[str, Runs] = {name: ([], [], None) for name in contenders}
+    for _ in range(repeat):
+        for name, function in contenders.items():
+            walls, cpus, _ = found[name]
+            found[name] = (walls, cpus, None)  # the last result is freed before the next call
+            wall, cpu, result = all_times(function, 1)
+            found[name] = (walls + wall, cpus + cpu, result)
+    return found
 
 
 def load() -> str:
@@ -200,42 +217,42 @@ def main(argv: list[str] | None = None) -> int:
     strategy = KeywordsStrategy()
 
     print(load())
-    serial_times, serial_cpus, serial = all_times(
-        lambda: strategy.run(project, SerialRunner(), rules=rules, unit="sentence"),
+    matcher = Matcher([Entry(kind="term", pattern=t) for t in terms])
+    # the contenders take turns, so that a change in the machine's load meets all of them
+    runs = in_turns(
+        {
+            "serial": lambda: strategy.run(project, SerialRunner(), rules=rules, unit="sentence"),
+            "matching": lambda: sum(len(matcher.find(t)) for t in texts),
+            "raw": lambda: raw_aho_corasick(texts, terms),
+            "pool": lambda: strategy.run(
+                project, ProcessPoolRunner(jobs=options.jobs), rules=rules, unit="sentence"
+            ),
+            "piped": lambda: strategy.run(
+                project,
+                ProcessPoolRunner(jobs=options.jobs, fork=False),
+                rules=rules,
+                unit="sentence",
+            ),
+        },
         options.repeat,
     )
+    serial_times, serial_cpus, serial = runs["serial"]
     serial_time = STATISTIC(serial_times)
     print(f"keywords, serial:          {serial_time:8.2f} s  ({len(serial.codings):,} codings)")
     print(f"  first run (cold caches): {serial_times[0]:8.2f} s")
-
-    matcher = Matcher([Entry(kind="term", pattern=t) for t in terms])
-    match_time, hits = timed(lambda: sum(len(matcher.find(t)) for t in texts), options.repeat)
+    match_time, hits = STATISTIC(runs["matching"][0]), runs["matching"][2]
     print(f"  of which matching:       {match_time:8.2f} s  ({hits:,} whole-word hits)")
-
-    pool_time, pooled = timed(
-        lambda: strategy.run(
-            project, ProcessPoolRunner(jobs=options.jobs), rules=rules, unit="sentence"
-        ),
-        options.repeat,
-    )
+    pool_time, pooled = STATISTIC(runs["pool"][0]), runs["pool"][2]
     same = pooled.codings == serial.codings
     print(f"keywords, {options.jobs} processes:     {pool_time:8.2f} s  (identical output: {same})")
-    piped_time, piped = timed(
-        lambda: strategy.run(
-            project, ProcessPoolRunner(jobs=options.jobs, fork=False), rules=rules, unit="sentence"
-        ),
-        options.repeat,
-    )
+    piped_time, piped = STATISTIC(runs["piped"][0]), runs["piped"][2]
     same = same and piped.codings == serial.codings
     print(f"  tasks sent through pipes:{piped_time:8.2f} s  (fork=False)")
     for fork in (True, False):
         handover, _ = timed(partial(pool_map, len, texts, options.jobs, fork), options.repeat)
         way = "inherited by forked workers" if fork else "sent through pipes"
         print(f"  mapping len() over the texts, {way}: {handover:.3f} s")
-
-    raw_times, raw_cpus, raw_hits = all_times(
-        lambda: raw_aho_corasick(texts, terms), options.repeat
-    )
+    raw_times, raw_cpus, raw_hits = runs["raw"]
     raw_time = STATISTIC(raw_times)
     print(f"raw Aho-Corasick count:    {raw_time:8.2f} s  ({raw_hits:,} substring hits)")
 
