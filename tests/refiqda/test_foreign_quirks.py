@@ -382,3 +382,45 @@ def test_a_note_ref_in_an_uncoded_time_range_is_kept_on_the_source_and_reported(
     result = qualcode.read(qdpx(tmp_path / "ref.qdpx", project_xml(body, origin="ATLAS.ti 9")))
     assert result.project.memos[ID["note"]].target_ids == (ID["video"],)
     assert _lost(result) == {(REGION_NOTE_LOSS, "My favorite Coke ad"): 1}
+
+
+# -- sync points that cannot keep their positions -----------------------------------------------
+
+
+def _transcript(text: str, positions: tuple[int, int]) -> str:
+    """An audio source whose transcript has two sync points; ``text`` is an attribute naming the
+    transcript's file, or its ``<PlainTextContent>``."""
+    attribute, content = (text, "") if text.startswith("plainTextPath") else ("", text)
+    first, second = positions
+    return project_xml(
+        CODEBOOK + "<Sources>"
+        f'<AudioSource guid="{ID["video"]}" name="Talk" path="relative:///talk.mp3">'
+        f'<Transcript guid="{ID["kept"]}" {attribute}>{content}'
+        f'<SyncPoint guid="{ID["s0"]}" timeStamp="1500" position="{first}"/>'
+        f'<SyncPoint guid="{ID["s1"]}" timeStamp="3000" position="{second}"/>'
+        "</Transcript></AudioSource></Sources>"
+    )
+
+
+def test_sync_points_of_a_missing_transcript_text_are_reported(tmp_path: Path) -> None:
+    path = qdpx(
+        tmp_path / "talk.qdpx", _transcript('plainTextPath="internal://missing.txt"', (5, 15))
+    )
+    result = qualcode.read(path)
+    audio = result.project.documents[ID["video"]]
+    assert [(p.position, p.time_ms) for p in audio.sync_points] == [(0, 1500), (0, 3000)]
+    moved = [loss for loss in result.report.losses if "sync points" in loss.what]
+    assert [(loss.what, loss.where, loss.count) for loss in moved] == [
+        ("positions of sync points (the text file is missing; moved into the text)", "Talk", 2)
+    ]
+
+
+def test_a_sync_point_past_the_end_of_its_text_is_reported(tmp_path: Path) -> None:
+    content = "<PlainTextContent>Ann: yes we did.</PlainTextContent>"
+    result = qualcode.read(qdpx(tmp_path / "talk.qdpx", _transcript(content, (5, 99))))
+    audio = result.project.documents[ID["video"]]
+    assert [(p.position, p.time_ms) for p in audio.sync_points] == [(5, 1500), (16, 3000)]
+    moved = [loss for loss in result.report.losses if "sync points" in loss.what]
+    assert [(loss.what, loss.count) for loss in moved] == [
+        ("positions of sync points (they lay outside its text; moved into the text)", 1)
+    ]

@@ -103,8 +103,8 @@ class ProcessPoolRunner(Runner):
         _shared_work = (function, tasks)
         pool = None
         try:
-            # the workers are forked from here (all at the first submit, in CPython 3.11 to
-            # 3.14), after the work is set aside above; it stays set until they are done
+            # the workers are forked from here (CPython forks them all at the first submit),
+            # after the work is set aside above; it stays set until they are done
             pool = concurrent.futures.ProcessPoolExecutor(
                 max_workers=min(jobs, len(bounds)), mp_context=multiprocessing.get_context("fork")
             )

@@ -267,6 +267,7 @@ class ProjectBuilder(RelationsBuilder):
         document = self.merged(document, exclude=("source_file",))
         offsets = None
         points = []
+        moved = 0
         for time_ms, position in source.sync_points.values():
             if time_ms is None or position is None:
                 continue
@@ -274,10 +275,16 @@ class ProjectBuilder(RelationsBuilder):
                 offsets = convention_for_origin(self.r.file_origin).offset_map(
                     source.text, source.origin
                 )
-            start, _end, _cut = to_canonical(offsets, position, position, len(source.text))
+            start, _end, cut = to_canonical(offsets, position, position, len(source.text))
+            moved += cut
             points.append(SyncPoint(start, time_ms))
         if points:
             document = attrs.evolve(document, sync_points=points)
+        if moved:
+            why = source.text_lost or "they lay outside its text"
+            self.report.add(
+                f"positions of sync points ({why}; moved into the text)", source.name, moved
+            )
         return document if self.add(document, "source") else None
 
     def _span(
