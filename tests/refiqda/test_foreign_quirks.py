@@ -140,6 +140,22 @@ def test_only_missing_texts_give_no_position_warning(tmp_path: Path) -> None:
 # -- 2. selection names that are labels ---------------------------------------------------------
 
 
+def _read_one_text(
+    tmp_path: Path, origin: str, text_path: str, text: str, selections: str
+) -> qualcode.ImportResult:
+    """Read a project of one text source (its file at ``sources/kept.txt``) from ``origin``."""
+    body = (
+        f'{CODEBOOK}<Sources><TextSource guid="{ID["kept"]}" name="kept" '
+        f'plainTextPath="{text_path}">{selections}</TextSource></Sources>'
+    )
+    path = qdpx(
+        tmp_path / "one.qdpx",
+        project_xml(body, origin=origin),
+        {"sources/kept.txt": text.encode("utf-8")},
+    )
+    return qualcode.read(path)
+
+
 def test_names_that_are_labels_do_not_lower_the_score(tmp_path: Path) -> None:
     """qc 1.3.2 codes whole lines and names each selection after its line."""
     lines = ["first line here", "second line", "third one", "fourth", "fifth line", "sixth"]
@@ -148,16 +164,7 @@ def test_names_that_are_labels_do_not_lower_the_score(tmp_path: Path) -> None:
     for number, line in enumerate(lines):
         start = text.index(line)
         selections += _selection(f"s{number}", start, start + len(line), f"line:{number + 1}")
-    body = (
-        f'{CODEBOOK}<Sources><TextSource guid="{ID["kept"]}" name="lines" '
-        f'plainTextPath="kept.txt">{selections}</TextSource></Sources>'
-    )
-    path = qdpx(
-        tmp_path / "qc.qdpx",
-        project_xml(body, origin="qc 1.3.2"),
-        {"sources/kept.txt": text.encode("ascii")},
-    )
-    result = qualcode.read(path)
+    result = _read_one_text(tmp_path, "qc 1.3.2", "kept.txt", text, selections)
     assert result.report.warnings == []
     codings = result.project.codings
     assert [result.project.quote(codings[ID[f"c{i}"]]) for i in range(6)] == lines
@@ -180,16 +187,7 @@ def test_renamed_and_cut_quotations_count_only_where_they_are_quotes(tmp_path: P
         _selection(f"s{i}", s, e, name)
         for i, ((s, e), name) in enumerate(zip(spans, names, strict=True))
     )
-    body = (
-        f'{CODEBOOK}<Sources><TextSource guid="{ID["kept"]}" name="Coke" '
-        f'plainTextPath="internal://kept.txt">{selections}</TextSource></Sources>'
-    )
-    path = qdpx(
-        tmp_path / "renamed.qdpx",
-        project_xml(body, origin="ATLAS.ti 9.1"),
-        {"sources/kept.txt": text.encode("utf-8")},
-    )
-    result = qualcode.read(path)
+    result = _read_one_text(tmp_path, "ATLAS.ti 9.1", "internal://kept.txt", text, selections)
     assert result.report.warnings == []
     codings = result.project.codings
     assert [result.project.quote(codings[ID[f"c{i}"]]) for i in range(7)] == words
