@@ -114,14 +114,16 @@ Runs = tuple[list[float], list[float], Any]
 
 def in_turns(contenders: dict[str, Callable[[], Any]], repeat: int) -> dict[str, Runs]:
     """Each contender called ``repeat`` times, one call of each in turn."""
-    found: dict[str, Runs] = {name: ([], [], None) for name in contenders}
+    walls: dict[str, list[float]] = {name: [] for name in contenders}
+    cpus: dict[str, list[float]] = {name: [] for name in contenders}
+    results: dict[str, Any] = {}
     for _ in range(repeat):
         for name, function in contenders.items():
-            walls, cpus, _ = found[name]
-            found[name] = (walls, cpus, None)  # the last result is freed before the next call
-            wall, cpu, result = all_times(function, 1)
-            found[name] = (walls + wall, cpus + cpu, result)
-    return found
+            results.pop(name, None)  # the last result is freed before the next call
+            wall, cpu, results[name] = all_times(function, 1)
+            walls[name] += wall
+            cpus[name] += cpu
+    return {name: (walls[name], cpus[name], results[name]) for name in contenders}
 
 
 def load() -> str:

@@ -226,28 +226,6 @@ def _usable(
     return [s for s in selections if s.document_id in sources]
 
 
-def measure(
-    convention: Convention,
-    selections: Sequence[RawSelection],
-    sources: dict[str, SourceText],
-    evidence: Sequence[bool] | None = None,
-) -> Fit:
-    """Score a convention: boundaries on word edges count 1 each, a matching name counts 2.
-
-    ``evidence`` says, per selection, whether its name counts (by default every name of
-    :data:`MIN_NAME` characters or more). Selections of sources not in ``sources`` (whose text
-    is missing) take no part.
-    """
-    if evidence is None:
-        evidence = [_is_named(s) for s in selections]
-    kept = [
-        counts
-        for selection, counts in zip(selections, evidence, strict=True)
-        if selection.document_id in sources
-    ]
-    return _fit(_read(convention, _usable(selections, sources), sources), kept)
-
-
 def choose_convention(
     expected: Convention,
     selections: Sequence[RawSelection],
