@@ -8,6 +8,7 @@ import re
 import socket
 import sys
 from collections.abc import Callable, Sequence
+from multiprocessing import resource_tracker
 from typing import Any
 
 import cloudpickle
@@ -202,6 +203,9 @@ def test_chunks_cover_the_tasks_in_order() -> None:
 
 
 def test_without_scheduler_a_local_cluster_is_started_and_shut_down() -> None:
+    # Python's resource tracker, started with the first spawned process, lives as long as this
+    # process: start it before counting children, whichever test runs first
+    resource_tracker.ensure_running()
     me = psutil.Process()
     before = {child.pid for child in me.children(recursive=True)}
     tasks = make_corpus(50, seed=5)
@@ -219,6 +223,19 @@ def test_without_scheduler_a_local_cluster_is_started_and_shut_down() -> None:
     assert {info["nthreads"] for info in workers.values()} == {1}
     assert len(started) >= 2
     assert alive == []
+
+
+def profiler_running(dask_worker: Any) -> bool:
+    return "profile" in dask_worker.periodic_callbacks
+
+
+def test_a_local_clusters_workers_run_without_the_statistical_profiler() -> None:
+    with DaskRunner(jobs=1) as runner:
+        running = runner.client.run(profiler_running)
+    # the setting is only for the workers the runner starts: this process keeps its own
+    assert dask.config.get("distributed.worker.profile.enabled") is True
+
+    assert list(running.values()) == [False]
 
 
 def test_a_worker_that_dies_is_a_plugin_error_and_the_runner_recovers() -> None:

@@ -37,6 +37,10 @@ CHUNKS_PER_WORKER = 4
 LOOPBACK_HTTP = {"dashboard_address": "127.0.0.1:0"}
 """Scheduler options for a local cluster: its HTTP endpoint on a free port of 127.0.0.1."""
 
+LOCAL_WORKER_CONFIG = {"distributed.worker.profile.enabled": False}
+"""Dask settings for the workers of a local cluster: no statistical profiler (it samples the
+running task every 10 ms for a dashboard that a local cluster here does not start)."""
+
 _START_HINT = (
     "check the address (e.g. tcp://127.0.0.1:8786), start a scheduler with `dask scheduler` and "
     "workers with `dask worker ADDRESS`, or leave out --scheduler to start a local cluster"
@@ -167,20 +171,23 @@ class DaskRunner(Runner):
         self._client = client
 
     def _start_local_cluster(self) -> None:
+        import dask
         from distributed import Client, LocalCluster
 
         workers = self.jobs or DEFAULT_LOCAL_WORKERS
         try:
-            cluster = LocalCluster(  # type: ignore[no-untyped-call]
-                n_workers=workers,
-                threads_per_worker=1,
-                processes=True,
-                host="127.0.0.1",
-                dashboard_address=None,
-                # the scheduler's small HTTP endpoint (health checks) would take port 8787
-                scheduler_kwargs=LOOPBACK_HTTP,
-                silence_logs=logging.ERROR,
-            )
+            # worker processes take the configuration in force when they start
+            with dask.config.set(LOCAL_WORKER_CONFIG):
+                cluster = LocalCluster(  # type: ignore[no-untyped-call]
+                    n_workers=workers,
+                    threads_per_worker=1,
+                    processes=True,
+                    host="127.0.0.1",
+                    dashboard_address=None,
+                    # the scheduler's small HTTP endpoint (health checks) would take port 8787
+                    scheduler_kwargs=LOOPBACK_HTTP,
+                    silence_logs=logging.ERROR,
+                )
         except OSError as error:
             raise PluginError(
                 f"could not start a local Dask cluster of {workers} workers: {error}",
