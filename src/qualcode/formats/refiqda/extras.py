@@ -42,6 +42,10 @@ NAMESPACE = uuid.UUID("5c0d3a8e-7f41-4d5e-9a51-6b1c0e2f9d73")
 KIND_VARIABLE = "Document kind"
 TIME_POINT_VARIABLE = "Time point"
 
+TEXT_TWIN = "_text_twin"
+"""Key, in a PDF coding's entry, of the GUID of the ``PlainTextSelection`` in the PDF's text
+``Representation`` that repeats the coding's span for other tools (see :mod:`.twins`)."""
+
 _CODE_FIELDS = ("definition", "inclusion", "exclusion", "examples", "origin", "status")
 _TIMES = ("created_by", "created_at", "modified_by", "modified_at")
 _DOCUMENT_FIELDS = ("kind", "time_point", "text_origin", "paragraphs", "turns")

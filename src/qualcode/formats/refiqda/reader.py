@@ -129,8 +129,6 @@ class QdeReader:
             elif event == "item":
                 source = self.sources.parse(element)
                 if source is not None:
-                    if source.kind is SourceKind.PDF:
-                        source.selections = merge_pdf_twins(source.selections)
                     self.raw_sources.append(source)
             elif name in handlers:
                 handlers[name](element)
@@ -294,7 +292,15 @@ class QdeReader:
     # -- pass 2: the project ---------------------------------------------------------------
 
     def build(self) -> Project:
-        """The project from the records read so far."""
+        """The project from the records read so far.
+
+        PDF twins are merged here, not as each source is read: qualcode's note, which names the
+        twins qualcode writes, comes after the sources.
+        """
+        stored = self.extras.entities if self.extras is not None else None
+        for source in self.raw_sources:
+            if source.kind is SourceKind.PDF:
+                source.selections = merge_pdf_twins(source.selections, stored)
         return ProjectBuilder(self).build()
 
 

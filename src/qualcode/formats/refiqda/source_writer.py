@@ -1,13 +1,17 @@
 """Writing REFI-QDA sources: texts, PDFs, pictures, audio and video, with their selections.
 
 Positions, line ends and BOM follow the target. One selection is written per coding (NVivo's
-way; every reader accepts it), named with the start of its quote so a reader can check positions.
+way; every reader accepts it), named with the start of its quote so a reader can check positions;
+a PDF box coding that also spans text gets a second one, in the PDF's text (see
+:meth:`SourceWriter._text_twins`).
 """
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
+
+import attrs
 
 from qualcode.formats import json_values
 from qualcode.formats.refiqda import extras
@@ -159,16 +163,24 @@ class SourceWriter(XmlWriter):
         return None, self.target.convention.offset_map(text, None)
 
     def _text_body(
-        self, element: Element, document: Document, codings: list[Coding], owner_id: str
+        self,
+        element: Element,
+        document: Document,
+        codings: list[Coding],
+        owner_id: str,
+        twins: list[Coding] | None = None,
     ) -> None:
-        """PlainTextContent or plainTextPath, then one PlainTextSelection per coding and anchor."""
+        """PlainTextContent or plainTextPath, then one PlainTextSelection per coding, text twin
+        (see :meth:`_text_twins`) and anchor."""
         path, offsets = self._text_file(owner_id, document)
         if path is not None:
             element.set("plainTextPath", path)
         else:
             self.text_child(element, "PlainTextContent", document.text)
         text = document.text
-        self._text_selections(element, text, codings, offsets)
+        self._text_selections(element, text, [*codings, *twins] if twins else codings, offsets)
+        if twins:
+            del self.written_order["codings"][-len(twins) :]  # not codings of the project
         for memo in self._anchors.get(document.id, ()):
             assert memo.start is not None and memo.end is not None
             selection = self.sub(
@@ -276,10 +288,11 @@ class SourceWriter(XmlWriter):
             SourceKind.AUDIO: "AudioSelection",
             SourceKind.VIDEO: "VideoSelection",
         }[kind]
+        twins = self._text_twins(document, region_codings)
         for coding in region_codings:
             attributes = _region_attributes(kind, coding.region)
             assert attributes is not None
-            if (coding.start, coding.end) != (0, 0):
+            if (coding.start, coding.end) != (0, 0) and coding.id not in twins:
                 self.extras.put(coding.id, {"start": coding.start, "end": coding.end})
                 self._tool_loss("text spans of box and time codings")
             if any(isinstance(v, float) and not v.is_integer() for v in attributes.values()):
@@ -298,9 +311,32 @@ class SourceWriter(XmlWriter):
             holder = self.sub(
                 element, "Representation", guid=extras.derived_id(document.id, "text")
             )
-            self._text_body(holder, document, text_codings, holder.get("guid", ""))
+            self._text_body(
+                holder, document, text_codings, holder.get("guid", ""), list(twins.values())
+            )
         if kind is not SourceKind.AUDIO and kind is not SourceKind.VIDEO and document.sync_points:
             self._tool_loss("sync points of sources that are not audio or video")
+
+    def _text_twins(self, document: Document, region_codings: list[Coding]) -> dict[str, Coding]:
+        """Coding id -> the text twin of each PDF coding with a box and a text span.
+
+        Other tools see the coded text of a PDF quotation only in a ``PlainTextSelection`` of the
+        PDF's ``Representation`` (ATLAS.ti writes each quotation both ways), so such a coding is
+        written twice: its box, and its span as a twin coding of the same code, by the same
+        user at the same time. The twin has GUIDs of its own (a GUID used twice fails
+        validation) and qualcode's note names it, so that qualcode reads the two back as one
+        coding (see :mod:`.twins`). An empty span stays in the note: a selection of nothing
+        would show nothing.
+        """
+        if document.source is not SourceKind.PDF:
+            return {}
+        twins: dict[str, Coding] = {}
+        for coding in region_codings:
+            if coding.start < coding.end:
+                twin = attrs.evolve(coding, id=extras.derived_id(coding.id, "text"), region=None)
+                twins[coding.id] = twin
+                self.extras.put(coding.id, {extras.TEXT_TWIN: self._selection_of[twin.id]})
+        return twins
 
     def _transcript(self, element: Element, document: Document, codings: list[Coding]) -> None:
         transcript_id = extras.derived_id(document.id, "transcript")
