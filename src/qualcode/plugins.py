@@ -95,6 +95,7 @@ class Registry(Generic[C]):
 
     def __init__(self, kind: str, classes: Iterable[type[Any]]) -> None:
         self.kind = kind
+        self.kinds = kind[:-1] + "ies" if kind.endswith("y") else kind + "s"
         self._classes: dict[str, type[Any]] = {}
         for cls in classes:
             name = getattr(cls, "name", None)
@@ -103,7 +104,7 @@ class Registry(Generic[C]):
             other = self._classes.get(name)
             if other is not None and other is not cls:
                 raise PluginError(
-                    f"two {kind}s are named {name!r}: {other.__module__}.{other.__qualname__} "
+                    f"two {self.kinds} are named {name!r}: {other.__module__}.{other.__qualname__} "
                     f"and {cls.__module__}.{cls.__qualname__}"
                 )
             self._classes[name] = cls
@@ -126,7 +127,7 @@ class Registry(Generic[C]):
         except KeyError:
             known = ", ".join(self.names()) or "none"
             raise UnknownFormatError(
-                f"unknown {self.kind} {name!r}; known {self.kind}s: {known}"
+                f"unknown {self.kind} {name!r}; known {self.kinds}: {known}"
             ) from None
 
 

@@ -179,7 +179,8 @@ def test_an_empty_corpus_exits_1(tmp_path: Path, study: tuple[Path, Path]) -> No
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["-s", "nonesuch"], "unknown strategy 'nonesuch'"),
+        (["-s", "nonesuch"], "unknown strategy 'nonesuch'; known strategies: "),
+        (["-s", "keywords", "--unit", "chapter", "--rules", "RULES"], "option 'unit': 'chapter'"),
         (["-s", "keywords", "--option", "colour=red"], "no option 'colour'"),
         (["-s", "keywords", "--runner", "nonesuch"], "unknown runner 'nonesuch'"),
         (["-s", "keywords", "--rules", "absent.toml"], "absent.toml"),

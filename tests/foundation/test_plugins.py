@@ -89,6 +89,8 @@ def test_registry_lookup() -> None:
     assert "json" in found.importers and len(found.importers) == len(list(found.importers))
     with pytest.raises(UnknownFormatError, match="unknown importer 'x'; known importers: "):
         found.importers.get("x")
+    with pytest.raises(UnknownFormatError, match="unknown strategy 'x'; known strategies: "):
+        found.strategies.get("x")
 
 
 def test_blocked_plugins_do_not_load() -> None:

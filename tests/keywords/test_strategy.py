@@ -224,6 +224,33 @@ def test_search_limited_to_text_already_coded() -> None:
     ]
 
 
+def test_within_a_parent_code_searches_text_coded_with_its_subcodes() -> None:
+    project = make_project()
+    project.add_code(Code(id="answers", name="Answers"))
+    project.add_code(Code(id="long", name="Long answers", parent_id="answers"))
+    project.add_code(Code(id="longest", name="Longest", parent_id="long"))
+    human = Coder(id="person", name="A. Person")
+    project.add_coder(human)
+    start, end = INTERVIEW.index("PN1: Yes"), INTERVIEW.index("I met")
+    project.add_coding(Coding("h1", "doc-1", "longest", start, end, coder_id=human.id))
+    expected = [
+        (
+            "Advocating harm reduction",
+            "PN1: Yes, I advocate for harm reduction all the time. Needle exchange is harm "
+            "reduction.",
+        )
+    ]
+
+    # the parent holds no codings of its own; the grandchild's text is searched
+    assert coded(project, run(project, within="Answers", unit="paragraph")) == expected
+    assert coded(project, run(project, within="Answers/Long answers", unit="paragraph")) == (
+        expected
+    )
+    # a code below the coded one does not widen the search to its parent's text
+    project.add_code(Code(id="deeper", name="Deeper", parent_id="longest"))
+    assert run(project, within="Deeper", unit="paragraph").codings == []
+
+
 def test_within_a_code_that_does_not_exist_is_an_error() -> None:
     with pytest.raises(OptionError, match="Nope"):
         run(make_project(), within="Nope")

@@ -219,7 +219,9 @@ class _Where:
         return RulesError(f"{prefix}: {message}", path=self.path, line=line)
 
     def setting_error(self, key: str | None, message: str) -> RulesError:
-        line = self.lines.setting(key) if self.lines is not None else None
+        if self.lines is None:  # given as an option (command line or API), not in rules
+            return RulesError(f"option {key!r}: {message}" if key else message)
+        line = self.lines.setting(key)
         prefix = "[settings]" + (f", key {key!r}" if key else "")
         return RulesError(f"{prefix}: {message}", path=self.path, line=line)
 

@@ -277,7 +277,7 @@ class KeywordsStrategy(Strategy):
         if not documents:
             raise EmptyCorpusError(
                 "the project has no documents with text; there is nothing to code",
-                hint="import documents first (qualcode convert or the documents commands)",
+                hint="import documents first (qualcode import)",
             )
         coder = _machine_coder(project)
         codes, slots, rule_slots = _resolve_codes(
@@ -478,7 +478,8 @@ def _plan(
 
 
 def _resolve_within(project: Project, names: Sequence[str]) -> set[str] | None:
-    """The ids of the codes named by ``within`` (names, or paths written A/B), or None."""
+    """The ids of the codes named by ``within`` (names, or paths written A/B) and of the codes
+    below them (a parent is often only a heading for its subcodes), or None."""
     if not names:
         return None
     found: set[str] = set()
@@ -490,7 +491,9 @@ def _resolve_within(project: Project, names: Sequence[str]) -> set[str] | None:
                 f"within: the codebook has no code {name!r}",
                 hint="name a code of the project (a path is written Parent/Child)",
             )
-        found.update(code.id for code in matches)
+        for code in matches:
+            found.add(code.id)
+            found.update(below.id for below in project.descendants(code.id))
     return found
 
 
