@@ -13,6 +13,10 @@ Terms use ``*`` (any run of letters, possibly none), ``?`` (one letter) and spac
 white space); ``\\*`` and ``\\?`` are literal. Whole-word terms must start and end at word
 boundaries, except at a character of a script written without spaces (Chinese, Japanese, Thai),
 where there are none. Stemmed terms and regular expressions are found by their own passes.
+
+Terms and text are compared in Unicode NFC (see :mod:`.composition`): a term written with "é"
+finds the same word stored as "e" and a combining accent. Regular expressions, too, see the text
+in NFC.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from typing import Literal
 
 import attrs
 
+from qualcode.strategies.keywords.composition import ComposedText
 from qualcode.strategies.keywords.scripts import no_space_ranges, writes_without_spaces
 from qualcode.strategies.keywords.stemming import StemIndex, stem_phrase
 
@@ -382,16 +387,17 @@ class Matcher:
         stems: list[tuple[str, tuple[str, ...], int]] = []
         self.expressions: list[tuple[re.Pattern[str], int]] = []
         for index, entry in enumerate(self.entries):
+            pattern = unicodedata.normalize("NFC", entry.pattern)
             if entry.kind == "term":
                 tokens = term_tokens(
-                    entry.pattern,
+                    pattern,
                     whole_word=entry.whole_word,
                     case_sensitive=entry.case_sensitive,
                 )
                 key = (entry.case_sensitive, tokens[0] == _START)
                 by_case.setdefault(key, []).append((index, tokens))
             elif entry.kind == "stem":
-                stems.append((entry.language, stem_phrase(entry.pattern, entry.language), index))
+                stems.append((entry.language, stem_phrase(pattern, entry.language), index))
             else:
                 flags = 0 if entry.case_sensitive else re.IGNORECASE
                 self.expressions.append((re.compile(entry.pattern, flags), index))
@@ -410,6 +416,13 @@ class Matcher:
 
     def find(self, text: str) -> list[tuple[int, int, int]]:
         """``(start, end, entry)`` of every match, sorted by start, end and entry."""
+        composed = ComposedText(text)
+        if composed.text is text:
+            return self._find(text)
+        start, end = composed.start, composed.end
+        return [(start(s), end(e), entry) for s, e, entry in self._find(composed.text)]
+
+    def _find(self, text: str) -> list[tuple[int, int, int]]:
         lowered: str | None = text.lower()
         if lowered is not None and len(lowered) != len(text):
             lowered = None
