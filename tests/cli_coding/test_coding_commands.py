@@ -113,6 +113,17 @@ def test_code_options_unit_speaker_and_option(study: tuple[Path, Path], tmp_path
     assert quotes == ["induction course", "culture", "harm reduction"]
 
 
+def test_a_speaker_that_matches_nobody_is_reported(study: tuple[Path, Path], tmp_path: Path):
+    source, rules = study
+    out = tmp_path / "coded.qualcode.json"
+    result = run(
+        "code", str(source), str(out), "-s", "keywords", "--rules", str(rules),
+        "--speaker", "ZZ*", "--quiet",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "keywords: warning: no speaker matches 'ZZ*' (speakers found: " in result.stderr
+
+
 def test_code_with_processes_gives_the_same_file(study: tuple[Path, Path], tmp_path: Path) -> None:
     source = tmp_path / "many.qualcode.json"
     qualcode.save(build_project(documents=12), source)
@@ -183,6 +194,19 @@ def test_an_empty_corpus_exits_1(tmp_path: Path, study: tuple[Path, Path]) -> No
         (["-s", "keywords", "--unit", "chapter", "--rules", "RULES"], "option 'unit': 'chapter'"),
         (["-s", "keywords", "--option", "colour=red"], "no option 'colour'"),
         (["-s", "keywords", "--runner", "nonesuch"], "unknown runner 'nonesuch'"),
+        (
+            [
+                "-s",
+                "keywords",
+                "--rules",
+                "RULES",
+                "--runner",
+                "serial",
+                "--scheduler",
+                "tcp://h:1",
+            ],
+            "the serial runner does not use one",
+        ),
         (["-s", "keywords", "--rules", "absent.toml"], "absent.toml"),
         (["-s", "keywords", "--within", "Nope", "--rules", "RULES"], "no code 'Nope'"),
     ],

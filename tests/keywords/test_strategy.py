@@ -197,6 +197,19 @@ def test_search_limited_to_a_speaker() -> None:
     assert all("Interviewer" not in q for _, q in quotes)
 
 
+def test_a_speaker_pattern_that_matches_nobody_is_a_warning() -> None:
+    project = make_project()
+    project.add_document(Document(id="diary", name="Diary", text="Training was good today."))
+
+    result = run(project, speakers="ZZ*, pn*")
+
+    assert result.warnings == ["no speaker matches 'ZZ*' (speakers found: Interviewer, PN1)"]
+    assert run(project, speakers="pn*").warnings == []
+    assert run(project).warnings == []
+    # the diary, without speaker turns, is searched whole whatever the speakers
+    assert "diary" in {c.document_id for c in result.codings}
+
+
 def test_search_limited_to_text_already_coded() -> None:
     project = make_project()
     project.add_code(Code(id="answers", name="Answers"))

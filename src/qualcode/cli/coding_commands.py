@@ -183,6 +183,11 @@ def code(
         if rules is not None:
             require_file(rules)
         runner_class = plugins.runners.get(choose_runner(runner_name, jobs, scheduler))
+        if scheduler and not runner_class.uses_scheduler:
+            raise OptionError(
+                f"--scheduler names a cluster; the {runner_class.name} runner does not use one",
+                hint="leave out --runner (or use --runner dask) to run on that cluster",
+            )
         if source.resolve() == destination.resolve():
             raise OutputError(
                 "the output would replace the input", path=destination, hint="write to another file"
@@ -202,6 +207,8 @@ def code(
         proposed.apply_to(project)
         report = save(project, destination, target_format, plugins=plugins)
     show_report(result.report, "import")
+    for warning in proposed.warnings:
+        message(f"{strategy_name}: warning: {warning}")
     show_report(report, "export")
     if not quiet:
         touched = len({c.document_id for c in proposed.codings})

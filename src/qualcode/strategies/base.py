@@ -26,6 +26,8 @@ class Runner(ABC):
 
     name: ClassVar[str]
     description: ClassVar[str] = ""
+    uses_scheduler: ClassVar[bool] = False
+    """Whether the runner works on a cluster whose scheduler address ``scheduler`` can name."""
 
     def __init__(self, *, jobs: int | None = None, scheduler: str | None = None) -> None:
         """Every runner is built this way; ``jobs`` is the number of workers wanted (None: the
@@ -81,6 +83,8 @@ class StrategyResult:
     codes: list[Code] = attrs.field(factory=list)
     codings: list[Coding] = attrs.field(factory=list)
     cases: list[Case] = attrs.field(factory=list)
+    warnings: list[str] = attrs.field(factory=list)
+    """What the person running the strategy should know, e.g. an option that matched nothing."""
 
     def apply_to(self, project: Project) -> None:
         """Add the coder (if new), codes, codings and cases to ``project``.

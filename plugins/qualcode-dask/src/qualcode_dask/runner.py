@@ -95,6 +95,7 @@ class DaskRunner(Runner):
     description = (
         "run on a Dask cluster: --scheduler ADDR, or a local cluster of --jobs worker processes"
     )
+    uses_scheduler = True
 
     def __init__(
         self,

@@ -295,8 +295,9 @@ class KeywordsStrategy(Strategy):
                         (coding.start, coding.end)
                     )
         speakers = tuple(name.casefold() for name in settings["speakers"])
+        heard: set[str] = set()
         tasks = [
-            _task(project, document, matcher, plan, within_ids, speakers, within_spans)
+            _task(project, document, matcher, plan, within_ids, speakers, within_spans, heard)
             for document in documents
         ]
         provenance = Provenance(
@@ -309,7 +310,12 @@ class KeywordsStrategy(Strategy):
             # codings are built from early documents while later ones are still coded
             results = runner.imap(code_document, tasks)
             codings = _codings(documents, results, plan, coder, provenance, project.codings)
-        return StrategyResult(coder=coder, codes=codes, codings=codings)
+        return StrategyResult(
+            coder=coder,
+            codes=codes,
+            codings=codings,
+            warnings=_unheard(settings["speakers"], heard),
+        )
 
     def _rule_set(self, project: Project, options: Mapping[str, Any]) -> RuleSet:
         rules = options.get("rules")
@@ -505,7 +511,10 @@ def _task(
     within: set[str] | None,
     speakers: Sequence[str],
     codings_by_document: Mapping[str, list[Span]],
+    heard: set[str],
 ) -> DocumentTask:
+    """The task for one document; the names of its speakers are added to ``heard`` when the
+    search is limited to some speakers."""
     text = document.text
     paragraphs = tuple((p.start, p.end) for p in document.paragraphs)
     turns: tuple[tuple[str, Span], ...] = ()
@@ -522,6 +531,8 @@ def _task(
     regions: list[Span] | None = None
     if within is not None:
         regions = merge_spans(codings_by_document.get(document.id, []))
+    if speakers:
+        heard.update(name for name, _ in turns)
     if speakers and turns:  # a document without turns (a diary) is searched whole
         spoken = merge_spans(
             [
@@ -540,6 +551,17 @@ def _task(
         turns=tuple(span for _, span in turns),
         regions=tuple(regions) if regions is not None else None,
     )
+
+
+def _unheard(patterns: Sequence[str], heard: set[str]) -> list[str]:
+    """A warning for each ``speakers`` pattern that no speaker of the documents matches."""
+    names = sorted(heard, key=str.casefold)
+    found = ", ".join(names[:8]) + (", ..." if len(names) > 8 else "") if names else "none"
+    return [
+        f"no speaker matches {pattern!r} (speakers found: {found})"
+        for pattern in patterns
+        if not any(fnmatch.fnmatchcase(name.casefold(), pattern.casefold()) for name in heard)
+    ]
 
 
 _LABEL_END = re.compile(r"\s*(?:\(\d{1,2}:\d{2}(?::\d{2})?\))?\s*:[ \t]*|\][ \t]*")
