@@ -171,6 +171,24 @@ def test_chinese_text_without_spaces() -> None:
     assert quotes == ["我们在社区工作。", "社区很重要。", "社区的人都认识我。", "社区中心开门了。"]
 
 
+def test_words_with_combining_marks_are_whole_words_however_stored() -> None:
+    nfd_cafe, nfc_cafe = "cafe\u0301", "caf\u00e9"
+    school = "\u0645\u064e\u062f\u0652\u0631\u064e\u0633\u064e\u0629"  # مَدْرَسَة, voweled
+    corpus = {
+        "A": [f"{nfd_cafe} {school} kettle", f"{nfc_cafe} {school} river", f"{nfd_cafe} {school}"],
+        "B": ["garden river stone", "stone meadow garden", "lantern meadow stone"],
+    }
+    project = corpus_project(corpus)
+
+    found = children(run(project, min_frequency=3, min_score=0), "Distinctive for case A")
+
+    # the accented word is one term whether its accent is a letter of its own or a mark, and
+    # the Arabic word keeps its vowel signs instead of falling apart into letters
+    words = {word for term in found for word in term.split()}
+    assert {nfc_cafe, school} <= words
+    assert not {"cafe", nfd_cafe, "\u0645", "\u062f"} & words
+
+
 def test_serial_and_process_runners_agree() -> None:
     project = corpus_project()
     options = {"max_words": 2, "min_frequency": 1, "min_score": 0}

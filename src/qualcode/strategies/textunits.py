@@ -10,6 +10,7 @@ from __future__ import annotations
 import fnmatch
 import itertools
 import re
+import unicodedata
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -20,6 +21,7 @@ from qualcode import text as textmod
 from qualcode.errors import OptionError
 from qualcode.model import Coder, Document
 from qualcode.project import Project
+from qualcode.strategies.scripts import MARKS
 
 NAMESPACE = uuid.UUID("6f1d3c52-94a4-4b7e-9d0e-2f1b7a5c8e31")
 """The namespace of the ids our strategies derive (UUID version 5)."""
@@ -101,9 +103,9 @@ def matches_any(name: str, patterns: Sequence[str]) -> bool:
 # -- tokens -----------------------------------------------------------------------------------
 
 _CJK_RANGES = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f"
-_TOKEN = re.compile(
-    rf"(?P<cjk>[{_CJK_RANGES}])|(?P<word>[^\W_{_CJK_RANGES}]+(?:['’][^\W_{_CJK_RANGES}]+)*)"
-)
+_WORD_PART = rf"[^\W_{_CJK_RANGES}]+(?:[{MARKS}]+[^\W_{_CJK_RANGES}]*)*"
+"""Letters and digits with the combining marks and joiners inside them (vowel signs, accents)."""
+_TOKEN = re.compile(rf"(?P<cjk>[{_CJK_RANGES}])|(?P<word>{_WORD_PART}(?:['’]{_WORD_PART})*)")
 _JOINABLE_GAP = re.compile(r"[ \t\u00a0\u3000\-‐]*")
 _CJK_CHAR = re.compile(f"[{_CJK_RANGES}]")
 _HAS_LETTER = re.compile(rf"[^\W\d_]|[{_CJK_RANGES}]")
@@ -132,6 +134,8 @@ def tokens(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     for match in _TOKEN.finditer(text, start, end):
         joined = previous_end >= 0 and _JOINABLE_GAP.fullmatch(text, previous_end, match.start())
         form = match.group(0).casefold().replace("’", "'")
+        if not form.isascii():  # one form for one word, however its accents are stored
+            form = unicodedata.normalize("NFC", form)
         found.append(
             Token(match.start(), match.end(), form, match.group("cjk") is not None, bool(joined))
         )

@@ -13,7 +13,7 @@ import bisect
 import re
 from collections.abc import Callable, Sequence
 
-from qualcode.strategies.keywords.scripts import WORD_CLASS, no_space_class
+from qualcode.strategies.scripts import WORD_CLASS, no_space_class
 
 Span = tuple[int, int]
 

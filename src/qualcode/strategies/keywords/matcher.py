@@ -29,8 +29,8 @@ from typing import Literal
 import attrs
 
 from qualcode.strategies.keywords.composition import ComposedText
-from qualcode.strategies.keywords.scripts import no_space_ranges, writes_without_spaces
 from qualcode.strategies.keywords.stemming import StemIndex, stem_phrase
+from qualcode.strategies.scripts import no_space_ranges, writes_without_spaces
 
 EntryKind = Literal["term", "stem", "regex"]
 

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from qualcode.strategies.keywords.scripts import WORD_PATTERN
+from qualcode.strategies.scripts import WORD_PATTERN
 
 _WORDS = re.compile(WORD_PATTERN)
 

@@ -26,9 +26,10 @@ def _mark_ranges() -> str:
     return "".join(parts)
 
 
-_MARKS = _mark_ranges() + "\\u200c\\u200d"
+MARKS = _mark_ranges() + "\\u200c\\u200d"
+"""The combining marks (categories Mn, Mc, Me), ZWNJ and ZWJ, to put inside a character class."""
 
-WORD_CLASS = "[\\w" + _MARKS + "]"
+WORD_CLASS = "[\\w" + MARKS + "]"
 """A regular-expression class of one word character: ``\\w``, combining marks, ZWNJ and ZWJ."""
 
 WORD_PATTERN = WORD_CLASS + "+"
@@ -70,6 +71,6 @@ def no_space_class() -> str:
     return "[" + no_space_ranges() + "]"
 
 
-SPACED_WORD = "(?:[^\\W" + no_space_ranges() + "]|[" + _MARKS + "])"
+SPACED_WORD = "(?:[^\\W" + no_space_ranges() + "]|[" + MARKS + "])"
 """One word character of a script that separates words with spaces: what a whole word must not
 touch (so a Latin word inside Japanese text still stands alone)."""
