@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
+import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -17,7 +18,17 @@ from lxml import etree
 
 from qualcode.api import load, read, save
 from qualcode.errors import OptionError
-from qualcode.model import Code, Coder, Coding, Document, Memo, Theme, new_id
+from qualcode.model import (
+    Code,
+    Coder,
+    Coding,
+    Document,
+    Memo,
+    Provenance,
+    ProvenanceMethod,
+    Theme,
+    new_id,
+)
 from qualcode.plugins import default_plugins
 from qualcode.project import Project
 
@@ -231,6 +242,25 @@ def test_several_documents_go_into_a_zip(tmp_path: Path) -> None:
     assert text_of(load(tmp_path / "r2.docx")) == "No hope left."
     with pytest.raises(OptionError, match="no document named"):
         save(project, tmp_path / "x.docx", document="R9")
+
+
+def test_one_chosen_document_reports_the_others_and_only_its_own_losses(tmp_path: Path) -> None:
+    project = two_documents()
+    _, r2 = project.documents
+    (r2_coding,) = [c for c in project.codings if c.document_id == r2.id]
+    machine = Provenance(method=ProvenanceMethod.RULE, name="keywords", version="1.0")
+    project.add_coding(attrs.evolve(r2_coding, provenance=machine), replace=True)
+
+    mine = {loss.what: loss.count for loss in save(project, tmp_path / "r1.docx", document="R1")}
+    theirs = {
+        loss.what: loss.count for loss in save(project, tmp_path / "r2.docx", document=r2.name)
+    }
+
+    assert mine == {"the other documents (the option document chose one)": 1}
+    assert theirs == {
+        "the other documents (the option document chose one)": 1,
+        "coding provenance (rule or model settings)": 1,
+    }
 
 
 def test_highlight_follows_code_colour(tmp_path: Path) -> None:

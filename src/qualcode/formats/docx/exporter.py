@@ -430,6 +430,11 @@ def _chosen_documents(project: Project, choice: object, report: LossReport) -> l
         if not documents:
             known = ", ".join(d.name for d in project.documents) or "none"
             raise OptionError(f"no document named {wanted!r}; documents: {known}")
+        if len(project.documents) > len(documents):
+            report.add(
+                "the other documents (the option document chose one)",
+                count=len(project.documents) - len(documents),
+            )
     text_documents = [d for d in documents if d.source is SourceKind.TEXT or d.text]
     if len(text_documents) < len(documents):
         report.add(
@@ -462,7 +467,12 @@ def _report_model_losses(
     )
     if described:
         report.add("code definitions and codebook fields", count=described)
-    machine = sum(1 for c in project.codings if c.provenance.method is not ProvenanceMethod.MANUAL)
+    machine = sum(
+        1
+        for d in written
+        for c in by_document.get(d, ())
+        if c.provenance.method is not ProvenanceMethod.MANUAL
+    )
     if machine:
         report.add("coding provenance (rule or model settings)", count=machine)
 
