@@ -25,6 +25,7 @@ from qualcode.errors import (
     OptionError,
     QualcodeError,
 )
+from qualcode.fileio import check_input, check_output
 from qualcode.model import (
     Case,
     DocumentKind,
@@ -168,6 +169,7 @@ def collect_files(
     for given in inputs:
         path = Path(given)
         if path.is_dir():
+            check_input(path, folder=True)  # an unreadable folder would look empty
             candidates = sorted(p for p in path.rglob("*") if p.is_file())
             chosen = [
                 p
@@ -212,41 +214,113 @@ def import_files(
 
     ``pattern`` assigns case and time point from file names; ``kind`` sets every document's
     kind; ``format`` names the importer for all files (default: detected per file); ``options``
-    go to every importer. Without ``keep_going`` the first bad file raises its
-    :class:`QualcodeError`; with it the file is recorded in the result's outcomes and skipped.
+    go to the importers, each getting those it declares (:attr:`Importer.options`): an option
+    that no importer of the run declares is an :class:`OptionError` before any file is read.
+    Without ``keep_going`` the first bad file raises its :class:`QualcodeError`; with it the file
+    is recorded in the result's outcomes and skipped.
     """
     plugins = plugins or default_plugins()
-    project = project if project is not None else Project()
-    compiled = FilenamePattern.compile(pattern) if isinstance(pattern, str) else pattern
-    document_kind = _kind(kind) if kind is not None else None
-    if format is not None:
-        plugins.importers.get(format)  # an unknown format fails before any work
-    files = collect_files(inputs, plugins, format, exclude)
-    if not files:
-        raise InputNotFoundError(
-            "no files to import in " + ", ".join(str(p) for p in inputs),
-            hint="name files, or folders holding files of a known format",
-        )
-    result = BatchResult(project)
-    merger = Merger(project)
-    if progress is not None:
-        progress(files[0], 0, len(files))
-    for done, path in enumerate(files, start=1):
-        try:
-            outcome = _import_one(
-                path, merger, plugins, compiled, document_kind, format, dict(options or {})
+    batch = _Batch.prepare(inputs, plugins, pattern, kind, format, options, exclude)
+    return batch.run(project if project is not None else Project(), keep_going, progress)
+
+
+@attrs.frozen
+class _Batch:
+    """A batch checked before any file is read: each file with its importer (or why none)."""
+
+    plugins: Plugins
+    files: list[tuple[Path, str | QualcodeError]]
+    options: dict[str, dict[str, Any]]
+    """The options each importer of the batch gets, by importer name."""
+    pattern: FilenamePattern | None
+    kind: DocumentKind | None
+
+    @classmethod
+    def prepare(
+        cls,
+        inputs: Sequence[str | Path],
+        plugins: Plugins,
+        pattern: str | FilenamePattern | None,
+        kind: DocumentKind | str | None,
+        format: str | None,
+        options: Mapping[str, Any] | None,
+        exclude: Iterable[Path],
+    ) -> _Batch:
+        compiled = FilenamePattern.compile(pattern) if isinstance(pattern, str) else pattern
+        document_kind = _kind(kind) if kind is not None else None
+        if format is not None:
+            plugins.importers.get(format)  # an unknown format fails before any work
+        found = collect_files(inputs, plugins, format, exclude)
+        if not found:
+            raise InputNotFoundError(
+                "no files to import in " + ", ".join(str(p) for p in inputs),
+                hint="name files, or folders holding files of a known format",
             )
-        except QualcodeError as error:
-            if not keep_going:
-                raise
-            if error.path is None:
-                error.path = str(path)
-            outcome = FileOutcome(path, None, error=error)
-        result.outcomes.append(outcome)
-        result.report.extend(outcome.report)
+        files: list[tuple[Path, str | QualcodeError]] = []
+        for path in found:
+            try:
+                check_input(path)
+                files.append((path, format or plugins.detect(path)))
+            except QualcodeError as error:  # raised, or skipped, in its turn
+                files.append((path, error))
+        names = {name for _, name in files if isinstance(name, str)}
+        chosen = importer_options(options or {}, names, plugins)
+        return cls(plugins, files, chosen, compiled, document_kind)
+
+    def run(self, project: Project, keep_going: bool, progress: Progress | None) -> BatchResult:
+        result = BatchResult(project)
+        merger = Merger(project)
+        total = len(self.files)
         if progress is not None:
-            progress(path, done, len(files))
-    return result
+            progress(self.files[0][0], 0, total)
+        for done, (path, name) in enumerate(self.files, start=1):
+            try:
+                if isinstance(name, QualcodeError):
+                    raise name
+                outcome = _import_one(
+                    path, merger, self.plugins, self.pattern, self.kind, name, self.options[name]
+                )
+            except QualcodeError as error:
+                if not keep_going:
+                    raise
+                if error.path is None:
+                    error.path = str(path)
+                outcome = FileOutcome(path, None, error=error)
+            result.outcomes.append(outcome)
+            result.report.extend(outcome.report)
+            if progress is not None:
+                progress(path, done, total)
+        return result
+
+
+def importer_options(
+    options: Mapping[str, Any], importers: Iterable[str], plugins: Plugins
+) -> dict[str, dict[str, Any]]:
+    """The options each of ``importers`` gets: those it declares in :attr:`Importer.options`.
+
+    An option that none of them declares is an :class:`OptionError` naming it, the importers
+    and the options they know, so a misspelt name never passes unnoticed.
+    """
+    classes = {name: plugins.importers.get(name) for name in sorted(set(importers))}
+    if not classes:
+        return {}
+    known = sorted({key for cls in classes.values() for key in cls.options})
+    unknown = [key for key in options if key not in known]
+    if unknown:
+        names = list(classes)
+        which = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+        noun = "importer" if len(names) == 1 else "importers"
+        label = "option" if len(unknown) == 1 else "options"
+        shown = ", ".join(repr(key) for key in unknown)
+        if known:
+            hint = "known: " + ", ".join(known)
+        else:
+            hint = "it takes no options" if len(names) == 1 else "they take no options"
+        raise OptionError(f"unknown {label} {shown} for the {which} {noun}", hint=hint)
+    return {
+        name: {key: value for key, value in options.items() if key in cls.options}
+        for name, cls in classes.items()
+    }
 
 
 def _kind(value: DocumentKind | str) -> DocumentKind:
@@ -263,7 +337,7 @@ def _import_one(
     plugins: Plugins,
     pattern: FilenamePattern | None,
     kind: DocumentKind | None,
-    format: str | None,
+    name: str,
     options: dict[str, Any],
 ) -> FileOutcome:
     fields: dict[str, str] = {}
@@ -277,7 +351,6 @@ def _import_one(
             )
         fields = matched
     file_kind = _kind(fields["kind"].lower()) if "kind" in fields else kind
-    name = format or plugins.detect(path)
     importer = plugins.importers.get(name)()
     imported = importer.read(path, **options)
     source = imported.project
@@ -334,28 +407,15 @@ def import_into(
     """
     target = Path(target)
     plugins = plugins or default_plugins()
+    check_output(target)  # a folder or a missing folder fails before any work
     exporter = target_format or plugins.exporter_for(target)
     plugins.exporters.get(exporter)
-    if target.exists():
-        project = load(target, plugins=plugins)
-    else:
-        if not target.parent.is_dir():
-            raise InputNotFoundError(
-                "the folder of the project file does not exist", path=target, hint="create it"
-            )
+    batch = _Batch.prepare(inputs, plugins, pattern, kind, format, options, [target])
+    if target.is_file():
+        project = load(check_input(target), plugins=plugins)
+    else:  # a new file (a device or a FIFO, such as /dev/null, starts empty too)
         project = Project(name=_project_name(target))
-    result = import_files(
-        inputs,
-        project,
-        pattern=pattern,
-        kind=kind,
-        format=format,
-        options=options,
-        keep_going=keep_going,
-        plugins=plugins,
-        exclude=[target],
-        progress=progress,
-    )
+    result = batch.run(project, keep_going, progress)
     if not result.imported:
         raise QualcodeError(
             f"none of the {len(result.outcomes)} file(s) could be imported; nothing was written",

@@ -1,14 +1,19 @@
 """Reading inputs safely and writing outputs atomically.
 
-Inputs are never modified. Outputs are written to a temporary file in the destination's folder
-and moved into place with :func:`os.replace`, so a failure never leaves a half-written file where a
-good one was.
+Inputs are never modified. An output that is a regular file, or does not exist yet, is written to
+a temporary file in its folder and moved into place with :func:`os.replace`, so a failure never
+leaves a half-written file where a good one was. A symbolic link is followed: its target is
+replaced and the link stays a link. An output that exists and is a device or a FIFO (``/dev/null``,
+a named pipe) cannot be replaced, so it is written straight through. A folder or a socket is
+refused. Every failure is an :class:`InputNotFoundError` or :class:`OutputError` naming the path.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,12 +21,57 @@ from typing import IO
 
 from qualcode.errors import InputNotFoundError, OutputError
 
+_FULL = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
+"""Errors that mean the data does not fit: their reason alone says it all."""
+
+
+def reason(error: OSError) -> str:
+    """What an OSError says, in lower case words: ``permission denied``, ``is a directory``."""
+    text = error.strerror or (os.strerror(error.errno) if error.errno else "") or str(error)
+    return text[:1].lower() + text[1:]
+
+
+# -- inputs -----------------------------------------------------------------------------------
+
+
+def check_input(path: str | Path, *, folder: bool = False) -> Path:
+    """``path`` as a Path if it exists and can be read, else an :class:`InputNotFoundError`.
+
+    A folder is refused ("is a folder") unless ``folder`` is true. Checked before any work, so
+    that a bad input is one line naming it, never a traceback or a usage error.
+    """
+    path = Path(path)
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        missing = InputNotFoundError("no such file or folder", path=path, hint="check the path")
+        raise missing from None
+    except OSError as error:
+        raise InputNotFoundError(f"cannot read: {reason(error)}", path=path) from None
+    if stat.S_ISDIR(mode):
+        if not folder:
+            raise InputNotFoundError("is a folder", path=path, hint="name a file")
+        if not os.access(path, os.R_OK | os.X_OK):
+            raise InputNotFoundError("cannot read: permission denied", path=path)
+        return path
+    if not os.access(path, os.R_OK):
+        raise InputNotFoundError("cannot read: permission denied", path=path)
+    if stat.S_ISREG(mode):  # os.access can say yes where open says no (ACLs, network folders)
+        try:
+            with path.open("rb"):
+                pass
+        except OSError as error:
+            raise InputNotFoundError(f"cannot read: {reason(error)}", path=path) from None
+    return path
+
 
 def require_file(path: str | Path) -> Path:
     """``path`` as a Path, or an :class:`InputNotFoundError` naming it."""
     path = Path(path)
     if not path.exists():
         raise InputNotFoundError("no such file", path=path, hint="check the path")
+    if path.is_dir():
+        raise InputNotFoundError("is a folder", path=path, hint="name a file")
     if not path.is_file():
         raise InputNotFoundError("not a file", path=path)
     return path
@@ -33,31 +83,114 @@ def read_bytes(path: str | Path) -> bytes:
     try:
         return path.read_bytes()
     except OSError as error:
-        raise InputNotFoundError(f"cannot read: {error.strerror}", path=path) from error
+        raise InputNotFoundError(f"cannot read: {reason(error)}", path=path) from error
+
+
+# -- outputs ----------------------------------------------------------------------------------
+
+
+def check_output(path: str | Path) -> Path:
+    """Where writing ``path`` will put the data, or an :class:`OutputError` if it cannot go there.
+
+    A symbolic link gives its target; anything else gives ``path`` itself. Refuses a folder, a
+    socket and a missing folder, so that callers can check before any work is done; whether the
+    folder can be written to is only known when writing.
+    """
+    return _destination(Path(path))[0]
+
+
+def _destination(target: Path) -> tuple[Path, bool]:
+    """Where the data goes, and whether it goes straight through (a device or a FIFO)."""
+    try:
+        mode: int | None = target.stat().st_mode
+    except FileNotFoundError:
+        mode = None
+    except OSError as error:
+        raise OutputError(f"cannot write: {reason(error)}", path=target) from None
+    if mode is not None:
+        if stat.S_ISDIR(mode):
+            raise OutputError("is a folder", path=target, hint="name a file to write")
+        if stat.S_ISSOCK(mode):
+            raise OutputError("is a socket; cannot write to it", path=target)
+        if not stat.S_ISREG(mode):
+            return target, True  # a device or a FIFO: opened as it is, never replaced
+    destination = Path(os.path.realpath(target)) if target.is_symlink() else target
+    if not _folder(destination).is_dir():
+        raise OutputError("the output folder does not exist", path=target, hint="create it")
+    return destination, False
+
+
+def _folder(path: Path) -> Path:
+    return path.parent if str(path.parent) else Path()
 
 
 @contextlib.contextmanager
 def atomic_output(path: str | Path, mode: str = "wb") -> Iterator[IO[bytes]]:
     """Open a temporary file beside ``path``; on success it replaces ``path`` in one step.
 
-    On any exception the temporary file is removed and ``path`` is left as it was.
+    On any exception the temporary file is removed and ``path`` is left as it was. A link's
+    target is replaced (the link stays a link); an existing device or FIFO is written straight
+    through. An ``OSError`` met writing becomes an :class:`OutputError` naming ``path``.
     """
     target = Path(path)
-    folder = target.parent if str(target.parent) else Path()
-    if not folder.is_dir():
-        raise OutputError("the output folder does not exist", path=target)
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    destination, straight_through = _destination(target)
+    if straight_through:
+        with _straight_through(target, mode) as stream:
+            yield stream
+        return
+    try:
+        handle, temporary = tempfile.mkstemp(
+            prefix=f".{destination.name}.", suffix=".tmp", dir=_folder(destination)
+        )
+    except OSError as error:
+        raise _output_error(target, error, creating=True) from None
     try:
         with os.fdopen(handle, mode) as stream:
             yield stream
             stream.flush()
             os.fsync(stream.fileno())
-        Path(temporary).chmod(_output_mode(target))
-        Path(temporary).replace(target)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
+        Path(temporary).chmod(_output_mode(destination))
+        Path(temporary).replace(destination)
+    except BaseException as error:
+        with contextlib.suppress(OSError):
             Path(temporary).unlink()
+        if isinstance(error, OSError) and _about(error, target, destination, temporary):
+            raise _output_error(target, error) from None
         raise
+
+
+@contextlib.contextmanager
+def _straight_through(target: Path, mode: str) -> Iterator[IO[bytes]]:
+    """A device or FIFO opened for writing as it is: no temporary file, nothing replaced."""
+    try:
+        stream = target.open(mode)
+    except OSError as error:
+        raise _output_error(target, error) from None
+    try:
+        with stream:
+            yield stream
+            stream.flush()
+    except OSError as error:
+        if _about(error, target):
+            raise _output_error(target, error) from None
+        raise
+
+
+def _about(error: OSError, *paths: str | Path) -> bool:
+    """Whether ``error`` came from writing the output: no file named, or one of ``paths``."""
+    named = {str(name) for name in (error.filename, error.filename2) if name is not None}
+    return not named or bool(named & {str(p) for p in paths})
+
+
+def _output_error(target: Path, error: OSError, *, creating: bool = False) -> OutputError:
+    """The one-line error for an OSError met while writing ``target``."""
+    if error.errno == errno.EISDIR:
+        return OutputError("is a folder", path=target, hint="name a file to write")
+    if error.errno in _FULL:
+        return OutputError(reason(error), path=target)
+    if creating:
+        return OutputError(f"cannot write here: {reason(error)}", path=target)
+    return OutputError(f"cannot write: {reason(error)}", path=target)
 
 
 def _output_mode(target: Path) -> int:

@@ -17,7 +17,7 @@ from typing import Any, Generic, TypeVar
 import pluggy
 
 from qualcode import hookspecs
-from qualcode.errors import PluginError, UnknownFormatError
+from qualcode.errors import InputNotFoundError, PluginError, UnknownFormatError
 from qualcode.formats.base import Exporter, Importer
 from qualcode.strategies.base import Runner, Strategy
 
@@ -156,6 +156,8 @@ class Plugins:
     def detect(self, path: Path) -> str:
         """The importer name for ``path``: by the ``detect_format`` hook, else an error."""
         head = b""
+        if path.is_dir():
+            raise InputNotFoundError("is a folder", path=path, hint="name a file")
         if path.is_file():
             with path.open("rb") as stream:
                 head = stream.read(4096)

@@ -135,6 +135,28 @@ def test_convert_json_to_json_is_lossless(project_file: Path, tmp_path: Path) ->
     assert indented.read_text(encoding="utf-8").startswith("{\n")
 
 
+@pytest.mark.parametrize(
+    ("arguments", "expected"),
+    [
+        (["-o", "indnet=2"], "unknown option 'indnet' for the json exporter; known: indent"),
+        (
+            ["--target", "nvivo"],
+            "unknown option 'target' for the json exporter; known: indent; --target is for "
+            "REFI-QDA outputs (.qdpx, .qde)",
+        ),
+        (["-o", "document=x", "-o", "a=1"], "unknown options 'a', 'document' for the json"),
+    ],
+)
+def test_convert_refuses_options_the_exporter_does_not_take(
+    project_file: Path, tmp_path: Path, arguments: list[str], expected: str
+) -> None:
+    target = tmp_path / "copy.json"
+    result = run("convert", str(project_file), str(target), *arguments)
+    assert result.exit_code == 1, result.output
+    assert result.stderr.startswith("error: ") and expected in result.stderr
+    assert not target.exists()
+
+
 LOSSY_PLUGIN = """
     from pathlib import Path
     from qualcode import Exporter, LossReport, hookimpl

@@ -22,7 +22,7 @@ from qualcode.cli.common import (
     user_errors,
 )
 from qualcode.errors import OptionError, OutputError
-from qualcode.fileio import require_file
+from qualcode.fileio import check_input, check_output
 from qualcode.hookspecs import hookimpl
 from qualcode.plugins import Plugins, default_plugins
 from qualcode.strategies.base import Runner, Strategy
@@ -101,10 +101,14 @@ def strategy_options(
 
 
 def code(
-    source: Annotated[Path, typer.Argument(help="The project to code (any readable format).")],
+    source: Annotated[
+        Path, typer.Argument(help="The project to code (any readable format).", readable=False)
+    ],
     destination: Annotated[
         Path,
-        typer.Argument(help="Where to write the coded project (replaced atomically)."),
+        typer.Argument(
+            help="Where to write the coded project (replaced atomically).", readable=False
+        ),
     ],
     strategy_name: Annotated[
         str,
@@ -112,7 +116,11 @@ def code(
     ],
     rules: Annotated[
         Path | None,
-        typer.Option("--rules", help="A rules file for the strategy (e.g. keywords' TOML rules)."),
+        typer.Option(
+            "--rules",
+            help="A rules file for the strategy (e.g. keywords' TOML rules).",
+            readable=False,
+        ),
     ] = None,
     unit: Annotated[
         str | None,
@@ -180,8 +188,10 @@ def code(
         plugins = default_plugins()
         strategy_class = plugins.strategies.get(strategy_name)
         options = strategy_options(strategy_class, given)
+        check_input(source)
         if rules is not None:
-            require_file(rules)
+            check_input(rules)
+        check_output(destination)  # a folder or a missing folder fails before any work
         runner_class = plugins.runners.get(choose_runner(runner_name, jobs, scheduler))
         if scheduler and not runner_class.uses_scheduler:
             raise OptionError(

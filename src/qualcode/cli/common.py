@@ -1,11 +1,12 @@
-"""What every command shares: turning a QualcodeError into one line and exit code 1."""
+"""What every command shares: a QualcodeError as one line and exit code 1, Ctrl-C as code 130."""
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, TypeVar
 
 import typer
 from rich.console import Console
@@ -27,6 +28,36 @@ def user_errors() -> Iterator[None]:
         one_line = " ".join(str(error).split())  # a message from a parser may hold newlines
         typer.echo(f"error: {one_line}", err=True)
         raise typer.Exit(1) from None
+
+
+INTERRUPTED = 130
+"""The exit code after Ctrl-C (128 + SIGINT), as shells report it."""
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def interrupted() -> typer.Exit:
+    """Say ``interrupted`` on stderr; the :class:`typer.Exit` with code 130 to raise."""
+    typer.echo("interrupted", err=True)
+    return typer.Exit(INTERRUPTED)
+
+
+def interruptible(command: F) -> F:
+    """``command`` turning Ctrl-C into one line, ``interrupted``, and exit code 130.
+
+    Whatever the command was writing is cleaned up on the way out (see
+    :func:`qualcode.fileio.atomic_output`), so nothing is written. Typer reads the wrapped
+    function's parameters through ``functools.wraps``.
+    """
+
+    @functools.wraps(command)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except KeyboardInterrupt:
+            raise interrupted() from None
+
+    return run  # type: ignore[return-value]
 
 
 Advance = Callable[[int, int, str], None]

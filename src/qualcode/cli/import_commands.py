@@ -20,6 +20,7 @@ def import_files(
         typer.Argument(
             help="Files and folders to import (folders are searched for files of known formats).",
             show_default=False,
+            readable=False,
         ),
     ],
     into: Annotated[
@@ -29,6 +30,7 @@ def import_files(
             help="The project file to create, or to extend if it exists; its extension "
             "chooses the format (any writable format).",
             show_default=False,
+            readable=False,
         ),
     ],
     pattern: Annotated[
@@ -56,7 +58,8 @@ def import_files(
         typer.Option(
             "--option",
             "-o",
-            help="An importer option as KEY=VALUE, e.g. text_columns=answer (repeatable).",
+            help="An importer option as KEY=VALUE, e.g. text_columns=answer (repeatable); "
+            "an option that no importer of the run knows is an error.",
         ),
     ] = None,
     keep_going: Annotated[

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated
 
@@ -9,7 +10,8 @@ import typer
 
 from qualcode.api import read
 from qualcode.cli.common import message, parse_options, print_json, show_report, user_errors
-from qualcode.errors import LossError
+from qualcode.errors import LossError, OptionError
+from qualcode.fileio import check_input, check_output
 from qualcode.hookspecs import hookimpl
 from qualcode.plugins import default_plugins
 from qualcode.reports import LossReport
@@ -28,7 +30,7 @@ INFO_KEYS = (
 
 
 def info(
-    path: Annotated[Path, typer.Argument(help="The project or file to describe.")],
+    path: Annotated[Path, typer.Argument(help="The project or file to describe.", readable=False)],
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the counts as a JSON object.")
     ] = False,
@@ -38,7 +40,7 @@ def info(
 ) -> None:
     """Show what a project holds: how many documents, codes, codings and so on."""
     with user_errors():
-        result = read(path, source_format)
+        result = read(check_input(path), source_format)
     project = result.project
     counts = project.counts()
     if as_json:
@@ -51,8 +53,15 @@ def info(
 
 
 def convert(
-    source: Annotated[Path, typer.Argument(help="The file to read.")],
-    destination: Annotated[Path, typer.Argument(help="The file to write (replaced atomically).")],
+    source: Annotated[Path, typer.Argument(help="The file to read.", readable=False)],
+    destination: Annotated[
+        Path,
+        typer.Argument(
+            help="The file to write (replaced atomically; through a link, the link's target). "
+            "A device or named pipe, such as /dev/null, is written to as it is.",
+            readable=False,
+        ),
+    ],
     source_format: Annotated[
         str | None,
         typer.Option(
@@ -85,14 +94,17 @@ def convert(
     if target is not None:
         options["target"] = target
     with user_errors():
+        check_input(source)
+        check_output(destination)  # a folder or a missing folder fails before any work
         plugins = default_plugins()
-        result = read(source, source_format, plugins=plugins)
         exporter_name = target_format or plugins.exporter_for(destination)
         exporter = plugins.exporters.get(exporter_name)()
+        _check_exporter_options(exporter_name, exporter.options, options)
         if source.resolve() == destination.resolve():
             raise LossError(
                 "the output would replace the input", path=destination, hint="write to another file"
             )
+        result = read(source, source_format, plugins=plugins)
         if strict:
             combined = LossReport()
             combined.extend(result.report)
@@ -108,6 +120,21 @@ def convert(
     show_report(result.report, "import")
     show_report(report, "export")
     message(f"wrote {destination} ({exporter_name})")
+
+
+def _check_exporter_options(
+    name: str, known: Mapping[str, str], given: Mapping[str, object]
+) -> None:
+    """Refuse options (``-o``, ``--target``) that the exporter does not take: a misspelt or
+    misplaced option would otherwise be ignored without a word."""
+    unknown = sorted(set(given) - set(known))
+    if unknown:
+        shown = ", ".join(repr(key) for key in unknown)
+        label = "option" if len(unknown) == 1 else "options"
+        hint = "known: " + ", ".join(sorted(known)) if known else "it takes no options"
+        if "target" in unknown:
+            hint += "; --target is for REFI-QDA outputs (.qdpx, .qde)"
+        raise OptionError(f"unknown {label} {shown} for the {name} exporter", hint=hint)
 
 
 @hookimpl

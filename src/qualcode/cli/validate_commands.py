@@ -10,6 +10,7 @@ import typer
 from qualcode.api import read
 from qualcode.cli.common import message, print_json, user_errors
 from qualcode.errors import QualcodeError
+from qualcode.fileio import check_input
 from qualcode.formats.refiqda.validation import (
     REFIQDA_EXTENSIONS,
     SCHEMAS_VARIABLE,
@@ -41,12 +42,17 @@ def project_problems(path: Path, plugins: Plugins) -> list[Problem]:
     try:
         project = read(path, plugins=plugins).project
     except QualcodeError as error:
-        text = error.message + (f"; {error.hint}" if error.hint else "")
-        return [Problem(str(path), text, None, error.line, error.guid, "read")]
+        return [_read_problem(path, error)]
     return [
         Problem(str(path), problem.message, None, None, problem.guid, "integrity")
         for problem in project.check()
     ]
+
+
+def _read_problem(path: Path, error: QualcodeError) -> Problem:
+    """Why ``path`` could not be read, as a problem of the file."""
+    text = error.message + (f"; {error.hint}" if error.hint else "")
+    return Problem(str(path), text, None, error.line, error.guid, "read")
 
 
 def validate(
@@ -55,6 +61,7 @@ def validate(
         typer.Argument(
             metavar="PATH",
             help="Files to check: .qdpx, .qde, .qdc, or a project in any format qualcode reads.",
+            readable=False,
         ),
     ],
     schemas: Annotated[
@@ -66,6 +73,7 @@ def validate(
                 f"them). Default: the folder ${SCHEMAS_VARIABLE} names; without either, schema "
                 "validation is skipped."
             ),
+            readable=False,
         ),
     ] = None,
     as_json: Annotated[
@@ -81,8 +89,16 @@ def validate(
     with user_errors():
         plugins = default_plugins()
         folder = schema_folder(schemas)
-        loaded = Schemas(folder) if folder is not None else None
+        loaded = None
+        if folder is not None:
+            loaded = Schemas(folder)
+            check_input(folder, folder=True)
         for path in paths:
+            try:
+                check_input(path)
+            except QualcodeError as error:
+                problems.append(_read_problem(path, error))
+                continue
             kind = _refiqda_kind(path, plugins)
             if kind is None:
                 problems.extend(project_problems(path, plugins))

@@ -53,6 +53,7 @@ OPTIONS = {
     "attribute_columns": "the columns kept as case attributes, comma separated (default: all "
     "other columns)",
     "kind": "document kind (default survey_response)",
+    "text_column": "the same as text_columns",
 }
 
 
