@@ -7,6 +7,7 @@ codings under their sources, and qualcode's note restores the project's own orde
 from __future__ import annotations
 
 import tempfile
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from lxml import etree
 
 from qualcode.formats.refiqda.plugin import QdeExporter, QdeImporter, QdpxExporter, QdpxImporter
 from qualcode.formats.refiqda.targets import TARGETS
+from qualcode.model import Code, Coding, Document, new_id
 from qualcode.project import Project
 from qualcode.reports import LossReport
 from qualcode.testing import assert_projects_equal, check_roundtrip, projects, sample_project
@@ -72,3 +74,32 @@ def test_any_project_survives_its_own_round_trip(
 def _only_tool_losses(report: LossReport) -> bool:
     """Whether every loss is one only other tools suffer (qualcode's note carries it)."""
     return all(loss.where == TARGETS["nvivo"].label for loss in report)
+
+
+@pytest.mark.parametrize("target", ["spec", "nvivo"])
+def test_a_lone_surrogate_in_a_text_becomes_u_fffd_and_is_reported(
+    tmp_path: Path, target: str
+) -> None:
+    """UTF-8 cannot encode a lone surrogate (a project made in Python can hold one). The text
+    file gets U+FFFD, one position wide like the original (it was '?', without a word in the
+    report), counted with the characters XML cannot hold; qualcode's note keeps the exact text."""
+    text = "ab\ud800cd efg"
+    project = Project(name="p")
+    document = project.add_document(Document(id=new_id(), name="d", text=text))
+    code = project.add_code(Code(id=new_id(), name="c"))
+    coding = project.add_coding(
+        Coding(id=new_id(), document_id=document.id, code_id=code.id, start=6, end=9)
+    )
+    path = tmp_path / "out.qdpx"
+    report = QdpxExporter().write(project, path, target=target)
+    with zipfile.ZipFile(path) as archive:
+        (data,) = [archive.read(n) for n in archive.namelist() if n.endswith(".txt")]
+    assert data.removeprefix(b"\xef\xbb\xbf") == "ab\ufffdcd efg".encode()
+    lines = report.lines()
+    if target == "nvivo":  # other programs see U+FFFD
+        assert lines == ["lost: characters XML cannot hold (replaced by U+FFFD) in NVivo"]
+    else:  # the standard's target: qualcode reads the exact text back, so nothing is lost
+        assert lines == []
+    back = QdpxImporter().read(path).project
+    assert back.documents[document.id].text == text
+    assert back.quote(back.codings[coding.id]) == "efg"

@@ -477,3 +477,81 @@ def test_problems_in_several_files_are_all_listed(invoke: Invoke, tmp_path: Path
     (only,) = problem_lines(result.stdout)
     assert only.startswith(str(bad))
     assert "1 problem(s) in 1 of 2 files" in result.stderr
+
+
+# -- a text given both as a file and inline; edges inside surrogate pairs ----------------------
+
+
+def test_a_text_source_with_both_a_file_and_inline_text(invoke: Invoke, tmp_path: Path) -> None:
+    """FACTS.md: plainTextPath or PlainTextContent, never both."""
+    root = minimal_project()
+    etree.SubElement(find(root, "TextSource"), q("PlainTextContent")).text = TEXT
+    find(root, "PlainTextSelection").addprevious(find(root, "PlainTextContent"))
+    path = write_qdpx(tmp_path / "both.qdpx", root)
+    line = line_with(qde_of(path), "<TextSource")
+    result = invoke("validate", path)
+    assert result.exit_code == 1
+    (only,) = problem_lines(result.stdout)
+    assert only == (
+        f"{path}!project.qde:{line} (guid {SOURCE}): TextSource has both plainTextPath and "
+        "PlainTextContent; the standard allows one (qualcode reads the PlainTextContent unless "
+        "it is empty)"
+    )
+
+
+def test_a_note_with_both_a_file_and_inline_text(invoke: Invoke, tmp_path: Path) -> None:
+    root = rich_project()
+    find(root, "Note").set("plainTextPath", f"internal://{TEXT_FILE}")
+    result = invoke("validate", write_qdpx(tmp_path / "both.qdpx", root))
+    assert result.exit_code == 1
+    (only,) = problem_lines(result.stdout)
+    assert f"(guid {NOTE}): Note has both plainTextPath and PlainTextContent" in only
+
+
+def test_spans_are_checked_against_the_text_the_importer_uses(
+    invoke: Invoke, tmp_path: Path
+) -> None:
+    """An empty PlainTextContent beside a file: the importer reads the file, so the selection
+    (0-16) is checked against the file's text, not against the empty inline text."""
+    root = minimal_project()
+    source = find(root, "TextSource")
+    source.insert(0, etree.Element(q("PlainTextContent")))
+    result = invoke("validate", write_qdpx(tmp_path / "both.qdpx", root))
+    assert result.exit_code == 1
+    (only,) = problem_lines(result.stdout)
+    assert "has both plainTextPath and PlainTextContent" in only  # and no "outside its text"
+
+
+EMOJI = "ab \U0001f600 cd\nef"
+
+
+@pytest.mark.parametrize("attribute", ["startPosition", "endPosition"])
+def test_an_nvivo_edge_inside_a_surrogate_pair(
+    invoke: Invoke, tmp_path: Path, attribute: str
+) -> None:
+    """NVivo counts UTF-16 code units (its origin says so): 4 is between the emoji's halves."""
+    root = minimal_project("NVivo for Windows 12.6")
+    selection = find(root, "PlainTextSelection")
+    selection.set("startPosition", "4" if attribute == "startPosition" else "0")
+    selection.set("endPosition", "4" if attribute == "endPosition" else "9")
+    path = write_qdpx(tmp_path / "split.qdpx", root, {TEXT_FILE: EMOJI.encode()})
+    line = line_with(qde_of(path), "<PlainTextSelection")
+    result = invoke("validate", path)
+    assert result.exit_code == 1
+    (only,) = problem_lines(result.stdout)
+    assert only == (
+        f"{path}!project.qde:{line} (guid {SELECTION}): PlainTextSelection {attribute} 4 falls "
+        "inside a character (U+1F600, a UTF-16 surrogate pair) counting UTF-16 code units of "
+        "the text as written"
+    )
+
+
+def test_edges_around_a_surrogate_pair_are_fine(invoke: Invoke, tmp_path: Path) -> None:
+    for origin, start, end in (("NVivo for Windows 12.6", 3, 5), ("Some Tool 1.0", 3, 4)):
+        root = minimal_project(origin)
+        selection = find(root, "PlainTextSelection")
+        selection.set("startPosition", str(start))
+        selection.set("endPosition", str(end))
+        path = write_qdpx(tmp_path / "ok.qdpx", root, {TEXT_FILE: EMOJI.encode()})
+        result = invoke("validate", path)
+        assert result.exit_code == 0, (origin, result.stdout)

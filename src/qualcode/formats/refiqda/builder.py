@@ -21,8 +21,10 @@ from qualcode.formats.refiqda.builder_base import REGION_NOTE_LOSS
 from qualcode.formats.refiqda.positions import RawSelection as PositionSample
 from qualcode.formats.refiqda.positions import (
     SourceText,
+    SpanReader,
     choose_convention,
     convention_for_origin,
+    edge_warnings,
     is_qualcode_origin,
     to_canonical,
 )
@@ -44,7 +46,6 @@ from qualcode.model import (
     VariableType,
 )
 from qualcode.project import Project
-from qualcode.text import OffsetMap
 
 VERIFY_SAMPLE = 5000
 """At most about this many selections, spread over the file, are used to check positions."""
@@ -191,15 +192,15 @@ class ProjectBuilder(RelationsBuilder):
             document = self._document(source, case_of.get(source.guid))
             if document is None:
                 continue
-            offsets = convention.offset_map(source.text, source.origin)
-            clamped = 0
+            spans = SpanReader(convention.offset_map(source.text, source.origin), source.text)
             if source.block is not None:
-                clamped += self._block(document, source.block, offsets, codings)
+                self._block(document, source.block, spans, codings)
             for selection in source.selections:
-                start, end, cut = self._span(source, selection, offsets)
-                clamped += cut
+                start, end = self._span(source, selection, spans)
                 codings.extend(self._selection(document, selection, start, end))
-            self._report_cut(source, clamped)
+            self._report_cut(source, spans.clamped)
+            for warning in edge_warnings(source.name, spans):
+                self.report.warn(warning)
         self._add_codings(codings)
 
     def _report_cut(self, source: RawSource, clamped: int) -> None:
@@ -288,25 +289,25 @@ class ProjectBuilder(RelationsBuilder):
         return document if self.add(document, "source") else None
 
     def _span(
-        self, source: RawSource, selection: RawSelection, offsets: Any
-    ) -> tuple[int, int, bool]:
+        self, source: RawSource, selection: RawSelection, spans: SpanReader
+    ) -> tuple[int, int]:
         if selection.region is not None and not selection.spans_text:
-            return 0, 0, False
+            return 0, 0
         start, end = selection.start, selection.end
         if selection.from_sync is not None or selection.to_sync is not None:
             first = source.sync_points.get(selection.from_sync or "", (None, None))[1]
             last = source.sync_points.get(selection.to_sync or "", (None, None))[1]
             if first is None or last is None:
                 self.report.add("transcript selections without positioned sync points", source.name)
-                return 0, 0, False
+                return 0, 0
             start, end = first, last
-        return to_canonical(offsets, start, end, len(source.text))
+        return spans.span(start, end)
 
     def _block(
-        self, document: Document, block: SelectionBlock, offsets: OffsetMap, codings: list[Coding]
-    ) -> int:
-        """Codings of a block of simple selections (see :mod:`.selection_block`); returns how
-        many spans were cut to fit the text."""
+        self, document: Document, block: SelectionBlock, spans: SpanReader, codings: list[Coding]
+    ) -> None:
+        """Codings of a block of simple selections (see :mod:`.selection_block`); ``spans``
+        counts what their positions needed changed."""
         coders = self.project.coders
         for coder_id in dict.fromkeys(block.coder_ids):
             if coder_id is not None and coder_id not in coders:
@@ -314,7 +315,7 @@ class ProjectBuilder(RelationsBuilder):
                 self.report.warn(f"coder {coder_id} is not among the users; added as a user")
         length = len(document.text)
         starts, ends = block.starts, block.ends
-        clamped = 0
+        offsets = spans.offsets
         if not (
             offsets.external_length == offsets.length  # positions are code points already
             and min(starts) >= 0
@@ -322,11 +323,11 @@ class ProjectBuilder(RelationsBuilder):
             and all(map(operator.le, starts, ends))
         ):
             starts, ends = [], []
+            span = spans.span
             for start, end in zip(block.starts, block.ends, strict=True):
-                first, last, cut = to_canonical(offsets, start, end, length)
+                first, last = span(start, end)
                 starts.append(first)
                 ends.append(last)
-                clamped += cut
         made = list(
             map(
                 Coding,
@@ -344,7 +345,6 @@ class ProjectBuilder(RelationsBuilder):
             made = [self.merged(c) if c.id in stored else c for c in made]
         codings.extend(made)
         self.pending_blocks.append((document.id, block, starts, ends))
-        return clamped
 
     def _selection(
         self, document: Document, selection: RawSelection, start: int, end: int

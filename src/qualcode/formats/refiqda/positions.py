@@ -174,9 +174,12 @@ def _read(
                 source.text, source.origin
             )
         text = source.text
-        start = offsets.from_external(selection.start)
-        end = offsets.from_external(selection.end)
-        if not 0 <= start <= end <= len(text) or selection.end > offsets.external_length:
+        first, last = selection.start, selection.end
+        if first > last:  # a reversed selection is swapped on import: score it that way
+            first, last = last, first
+        start = offsets.from_external(first)
+        end = offsets.from_external(last)
+        if not 0 <= start <= end <= len(text) or last > offsets.external_length:
             edges.append(-1)
             quoted.append(False)
             continue
@@ -275,6 +278,94 @@ def choose_convention(
         + f"; {best.convention.name} fits {best.score:.0%}, so positions were read that way"
     )
     return best.convention
+
+
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
+class SpanReader:
+    """Converts the selections of one text to canonical spans, counting what it had to change.
+
+    A selection whose start comes after its end is swapped (:attr:`reversed` counts them). Where
+    positions count UTF-16 code units, an edge can fall between the two halves of a surrogate
+    pair (inside an emoji, say); the span then takes in the whole character, its start moved to
+    the character's start and its end to the character's end (:attr:`split_edges` counts the
+    edges moved). A span reaching outside the text is cut to fit it (:attr:`clamped`).
+    """
+
+    def __init__(self, offsets: OffsetMap, text: str) -> None:
+        self.offsets = offsets
+        self.text = text
+        self.length = len(text)
+        self.pairs = (
+            offsets.model.utf16
+            and offsets.external_length != offsets.length
+            and _ASTRAL.search(text) is not None
+        )
+        """Whether an edge can fall inside a surrogate pair (else that check is skipped)."""
+        self.reversed = 0
+        self.split_edges = 0
+        self.clamped = 0
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """The canonical ``(start, end)`` of a selection written as ``start``..``end``."""
+        if start > end:
+            start, end = end, start
+            self.reversed += 1
+        offsets = self.offsets
+        first = offsets.from_external(start)
+        last = offsets.from_external(end)
+        if self.pairs:
+            if self._inside_pair(start, first):
+                first -= 1  # from_external moved it to the character's end
+                self.split_edges += 1
+            if self._inside_pair(end, last):
+                self.split_edges += 1
+        length = self.length
+        if first < 0 or last > length:
+            self.clamped += 1
+            first = min(max(first, 0), length)
+            last = min(max(last, first), length)
+        return first, last
+
+    def split_character(self, external: int) -> str | None:
+        """The character whose surrogate pair the position ``external`` falls inside, if any."""
+        if not self.pairs:
+            return None
+        canonical = self.offsets.from_external(external)
+        return self.text[canonical - 1] if self._inside_pair(external, canonical) else None
+
+    def _inside_pair(self, external: int, canonical: int) -> bool:
+        """Whether ``external`` fell between the halves of the surrogate pair of the character
+        before ``canonical`` (where :meth:`OffsetMap.from_external` moved it)."""
+        return (
+            0 < canonical <= self.length
+            and self.offsets.to_external(canonical) != external
+            and ord(self.text[canonical - 1]) > 0xFFFF
+        )
+
+
+def edge_warnings(name: str, reader: SpanReader) -> list[str]:
+    """The import report's warnings for what :class:`SpanReader` changed in source ``name``."""
+    warnings: list[str] = []
+    count = reader.reversed
+    if count:
+        whose = "its" if count == 1 else "their"
+        warnings.append(
+            f"{count} {_plural(count, 'selection')} of {name!r} had {whose} start after {whose} "
+            "end; swapped"
+        )
+    count = reader.split_edges
+    if count:
+        warnings.append(
+            f"{count} {_plural(count, 'selection edge')} of {name!r} fell inside a character "
+            "(a UTF-16 surrogate pair); moved out to take in the whole character"
+        )
+    return warnings
+
+
+def _plural(count: int, noun: str) -> str:
+    return noun if count == 1 else noun + "s"
 
 
 def to_canonical(offsets: OffsetMap, start: int, end: int, length: int) -> tuple[int, int, bool]:

@@ -30,6 +30,9 @@ from qualcode.model import (
 )
 from qualcode.text import OffsetMap
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+"""A lone surrogate: UTF-8 cannot encode one, XML cannot hold one."""
+
 NAME_QUOTE_LENGTH = 40
 """How much of its quote a selection's name carries."""
 
@@ -145,7 +148,8 @@ class SourceWriter(XmlWriter):
         """Where a text goes (internal file or inline) and the map of its positions.
 
         A NUL character (which no reader accepts in a text file) is written as U+FFFD, one
-        position wide like the original; qualcode's note keeps the exact text.
+        position wide like the original; so is a lone surrogate (which UTF-8 cannot encode),
+        counted with the characters XML cannot hold. qualcode's note keeps the exact text.
         """
         text = document.text
         if self.container:
@@ -154,7 +158,12 @@ class SourceWriter(XmlWriter):
                 written = text.replace("\x00", "\ufffd")
                 self.extras.put(document.id, {"text": text})
                 self._tool_loss("NUL characters in texts (written as U+FFFD)")
-            data = self.target.encode(written.encode("utf-8", "replace").decode("utf-8"))
+            if not text.isascii():
+                written, count = _SURROGATE.subn("\ufffd", written)
+                if count:
+                    self._replaced += count  # reported with the characters XML cannot hold
+                    self.extras.put(document.id, {"text": text})
+            data = self.target.encode(written)
             file_name = f"{owner_id}.txt"
             self.files.append((file_name, data))
             return f"internal://{file_name}", self.target.convention.offset_map(

@@ -189,6 +189,7 @@ class SourceParser:
         note = RawSource(guid=a.guid(), name=a.text("name"), kind=SourceKind.TEXT)
         inline = child_text(element, "PlainTextContent")
         path = a.optional("plainTextPath")
+        self._both_texts(element, note.name, inline, path, inline_wins=inline is not None)
         if inline is None and path:
             self._load_text(path, note)
         else:
@@ -210,6 +211,7 @@ class SourceParser:
         a = self.attributes(element)
         inline = child_text(element, "PlainTextContent")
         path = a.optional("plainTextPath")
+        self._both_texts(element, source.name, inline, path, inline_wins=bool(inline))
         if inline or not path:
             text, newline = normalize_newlines(inline or "")
             source.text = text
@@ -245,6 +247,28 @@ class SourceParser:
             elif kind == "Coding":
                 loose += 1
         return loose
+
+    def _both_texts(
+        self,
+        element: Element,
+        owner: str,
+        inline: str | None,
+        path: str | None,
+        *,
+        inline_wins: bool,
+    ) -> None:
+        """Warn where an element has both a text file and an inline text (the standard allows
+        one), saying which was used: the caller's choice, unchanged."""
+        if inline is None or not path:
+            return
+        if inline_wins:
+            used = "the inline PlainTextContent was used, the file ignored"
+        else:
+            used = "its PlainTextContent is empty, so the file was used"
+        self.report.warn(
+            f"<{local(element)}> {owner!r} has both plainTextPath ({path!r}) and "
+            f"PlainTextContent; {used}"
+        )
 
     def _load_text(self, path: str, source: RawSource) -> None:
         name = internal_name(path)
@@ -429,6 +453,7 @@ class SourceParser:
         a = self.attributes(element)
         inline = child_text(element, "PlainTextContent")
         path = a.optional("plainTextPath")
+        self._both_texts(element, source.name, inline, path, inline_wins=bool(inline))
         if inline or not path:
             text, newline = normalize_newlines(inline or "")
             source.text, source.origin = text, TextOrigin(newline=newline)

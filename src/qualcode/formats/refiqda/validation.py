@@ -5,8 +5,9 @@ lenient and would hide problems): against the standard's XSD when a folder holdi
 ``Project.xsd`` and ``Codebook.xsd`` is given (qualcode does not ship them; they belong to the
 standard), then that every GUID reference resolves to an element of the right kind, no GUID is
 used twice, selections lie inside their text as the producer counts positions (see
-:mod:`.positions`), internal files exist, and the code tree has no cycle. Each problem is a
-:class:`Problem` with its file, archive member, line and GUID.
+:mod:`.positions`) and, where it counts UTF-16 code units, never start or end inside a surrogate
+pair, a text is given in a file or inline but not both, internal files exist, and the code tree
+has no cycle. Each problem is a :class:`Problem` with its file, archive member, line and GUID.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from lxml import etree
 from qualcode.errors import InputNotFoundError, ParseError, QualcodeError
 from qualcode.fileio import read_bytes, require_file
 from qualcode.formats.refiqda.container import QdpxArchive
-from qualcode.formats.refiqda.positions import Convention, convention_for_origin
+from qualcode.formats.refiqda.positions import Convention, SpanReader, convention_for_origin
 from qualcode.formats.refiqda.sources import internal_name
 from qualcode.formats.refiqda.xml import Element, child, guid_of, line_of, local, parse, text_of
 from qualcode.model import TextOrigin, canonical_id
@@ -353,11 +354,26 @@ class _Checker:
         return file_name
 
     def _text(self, element: Element, name: str) -> tuple[str, TextOrigin] | None:
-        """The text of a text holder and how its file was written; None when not available."""
+        """The text of a text holder and how its file was written; None when not available.
+
+        Where an element has both an inline text and a file (the standard allows one), that is
+        a problem, and the spans are checked against the text the importer uses: a note's
+        inline text, another element's inline text unless it is empty.
+        """
         inline = child(element, "PlainTextContent")
         path = element.get("plainTextPath")
-        if inline is not None or not path or not path.strip():
-            text, newline = normalize_newlines(text_of(inline) if inline is not None else "")
+        has_path = bool(path and path.strip())
+        inline_text = text_of(inline) if inline is not None else None
+        if inline_text is not None and has_path:
+            reads = "the PlainTextContent" + ("" if name == "Note" else " unless it is empty")
+            self.problem(
+                f"{name} has both plainTextPath and PlainTextContent; the standard allows one "
+                f"(qualcode reads {reads})",
+                element,
+                "structure",
+            )
+        if not has_path or (inline_text is not None and (inline_text or name == "Note")):
+            text, newline = normalize_newlines(inline_text or "")
             return text, TextOrigin(newline=newline)
         file_name = self._internal(element, name, "plainTextPath")
         if file_name is None or self.files is None:
@@ -377,11 +393,29 @@ class _Checker:
         if not selections:
             return
         text, origin = found
-        length = self.convention.offset_map(text, origin).external_length
+        offsets = self.convention.offset_map(text, origin)
+        length = offsets.external_length
+        pairs = SpanReader(offsets, text)
         for selection in selections:
             span = self._ordered(selection, "PlainTextSelection", "startPosition", "endPosition")
             if span is not None:
                 self._inside(selection, "PlainTextSelection", span, length, name)
+                if pairs.pairs:
+                    self._split(selection, span, pairs)
+
+    def _split(self, selection: Element, span: tuple[int, int], pairs: SpanReader) -> None:
+        """A problem for each edge of a selection that falls inside a surrogate pair (only
+        where the producer counts UTF-16 code units, as the file's origin says)."""
+        for attribute, position in zip(("startPosition", "endPosition"), span, strict=True):
+            character = pairs.split_character(position)
+            if character is not None:
+                self.problem(
+                    f"PlainTextSelection {attribute} {position} falls inside a character "
+                    f"(U+{ord(character):04X}, a UTF-16 surrogate pair) counting "
+                    f"{self.convention.name}",
+                    selection,
+                    "span",
+                )
 
     def _transcript(self, element: Element) -> None:
         positioned = [c for c in element if local(c) == "SyncPoint" and c.get("position")]
