@@ -6,6 +6,7 @@ codings under their sources, and qualcode's note restores the project's own orde
 
 from __future__ import annotations
 
+import json
 import tempfile
 import zipfile
 from pathlib import Path
@@ -14,9 +15,19 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from lxml import etree
 
+from qualcode.formats.refiqda import extras
 from qualcode.formats.refiqda.plugin import QdeExporter, QdeImporter, QdpxExporter, QdpxImporter
 from qualcode.formats.refiqda.targets import TARGETS
-from qualcode.model import Code, Coding, Document, new_id
+from qualcode.model import (
+    Code,
+    Coding,
+    Document,
+    Memo,
+    Provenance,
+    ProvenanceMethod,
+    frozen_map,
+    new_id,
+)
 from qualcode.project import Project
 from qualcode.reports import LossReport
 from qualcode.testing import assert_projects_equal, check_roundtrip, projects, sample_project
@@ -103,3 +114,68 @@ def test_a_lone_surrogate_in_a_text_becomes_u_fffd_and_is_reported(
     back = QdpxImporter().read(path).project
     assert back.documents[document.id].text == text
     assert back.quote(back.codings[coding.id]) == "efg"
+
+
+def test_a_strategys_codings_share_their_provenance_in_the_note(tmp_path: Path) -> None:
+    project = Project(name="coded by a strategy")
+    code = project.add_code(Code(id=new_id(), name="Training"))
+    text = "training " * 3000
+    document = project.add_document(Document(id=new_id(), name="Interview", text=text))
+    provenance = Provenance(
+        method=ProvenanceMethod.RULE,
+        name="keywords",
+        version="1.0",
+        rule="train*",
+        parameters=frozen_map({"unit": "hit", "window": 5, "whole_word": True}),
+    )
+    codings = [
+        Coding(new_id(), document.id, code.id, 9 * n, 9 * n + 8, provenance=provenance)
+        for n in range(3000)
+    ]
+    project.add_codings(codings)
+    path = tmp_path / "coded.qdpx"
+    QdpxExporter().write(project, path)
+
+    note = qde_of(path).decode("utf-8")
+    assert note.count('"rule":"train*"') == 1  # written once, referred to 3,000 times
+    assert_projects_equal(QdpxImporter().read(path).project, project)
+
+
+def test_a_text_over_ten_megabytes_reads_back(tmp_path: Path) -> None:
+    """libxml2 refuses a text node over 10 MB unless told otherwise: a long memo, or qualcode's
+    note for a large project, must still read back."""
+    project = sample_project()
+    memo = project.add_memo(Memo(id=new_id(), name="Field notes", text="notes " * 2_000_000))
+    for exporter, importer, name in (
+        (QdpxExporter(), QdpxImporter(), "long.qdpx"),
+        (QdeExporter(), QdeImporter(), "long.qde"),
+    ):
+        exporter.write(project, tmp_path / name)
+        back = importer.read(tmp_path / name).project
+        assert back.memos[memo.id].text == memo.text
+
+
+def test_notes_of_version_1_still_read_and_references_resolve() -> None:
+    provenance = {"method": "rule", "name": "keywords", "version": "1.0"}
+    old = extras.Extras.from_json(
+        json.dumps(
+            {"format": extras.FORMAT, "version": 1, "entities": {"a": {"provenance": provenance}}}
+        )
+    )
+    new = extras.Extras.from_json(
+        json.dumps(
+            {
+                "format": extras.FORMAT,
+                "version": 2,
+                "shared": [provenance],
+                "entities": {
+                    "a": {"provenance": {"$shared": 0}},
+                    "b": {"provenance": {"$shared": 7}},
+                },
+            }
+        )
+    )
+    assert old is not None and new is not None
+    assert old.entities["a"]["provenance"] == new.entities["a"]["provenance"] == provenance
+    assert new.entities["b"]["provenance"] == {"$shared": 7}  # dangling: reported when applied
+    assert extras.Extras.from_json(json.dumps({"format": extras.FORMAT, "version": 3})) is None

@@ -36,7 +36,11 @@ from qualcode.project import Project
 
 NOTE_NAME = "qualcode data (read by qualcode; safe to delete elsewhere)"
 FORMAT = "qualcode-refiqda"
-VERSION = 1
+VERSION = 2
+"""Version 2 added ``shared``; version 1 notes (without it) read the same way."""
+READABLE_VERSIONS = (1, 2)
+SHARED = "$shared"
+"""Key of a reference ``{"$shared": index}`` to a value stored once in the note's ``shared``."""
 NAMESPACE = uuid.UUID("5c0d3a8e-7f41-4d5e-9a51-6b1c0e2f9d73")
 
 KIND_VARIABLE = "Document kind"
@@ -100,13 +104,26 @@ class Extras:
     variables: dict[str, str] = attrs.field(factory=dict)
     """Role -> GUID of the variables standing for document kind and time point."""
     real_links: list[str] = attrs.field(factory=list)
+    """Links that start at a note but are links, not a note's attachments."""
     order: dict[str, list[str]] = attrs.field(factory=dict)
     """Kind -> ids in the project's order, where the XML's nesting changes it (codes, codings)."""
-    """Links that start at a note but are links, not a note's attachments."""
+    shared: list[Any] = attrs.field(factory=list)
+    """Values that many entities hold (a strategy's provenance), each written once."""
+    _shared_at: dict[str, int] = attrs.field(factory=dict, init=False, repr=False)
 
     def put(self, entity_id: str, values: dict[str, Any]) -> None:
         if values:
             self.entities.setdefault(entity_id, {}).update(values)
+
+    def share(self, value: Any) -> dict[str, int]:
+        """A reference to ``value`` (JSON data) stored once in :attr:`shared`: thousands of a
+        strategy's codings share a few provenances, and the note stays small."""
+        key = json.dumps(value, sort_keys=True, separators=(",", ":"))
+        at = self._shared_at.get(key)
+        if at is None:
+            at = self._shared_at[key] = len(self.shared)
+            self.shared.append(value)
+        return {SHARED: at}
 
     def to_json(self) -> str:
         data = {
@@ -119,6 +136,8 @@ class Extras:
             "order": self.order,
             "entities": self.entities,
         }
+        if self.shared:
+            data["shared"] = self.shared
         return json.dumps(data, ensure_ascii=True, separators=(",", ":"))
 
     @classmethod
@@ -130,19 +149,34 @@ class Extras:
             return None
         if not isinstance(data, dict) or data.get("format") != FORMAT:
             return None
-        if data.get("version") != VERSION:
+        if data.get("version") not in READABLE_VERSIONS:
             return None
         try:
+            shared = list(data.get("shared", []))
             return cls(
                 target=str(data.get("target", "spec")),
                 project=dict(data.get("project", {})),
-                entities={str(k): dict(v) for k, v in dict(data.get("entities", {})).items()},
+                entities={
+                    str(k): _resolved(dict(v), shared)
+                    for k, v in dict(data.get("entities", {})).items()
+                },
                 variables={str(k): str(v) for k, v in dict(data.get("variables", {})).items()},
                 real_links=[str(v) for v in data.get("real_links", [])],
                 order={str(k): [str(i) for i in v] for k, v in dict(data.get("order", {})).items()},
             )
         except (TypeError, ValueError, AttributeError):
             return None
+
+
+def _resolved(values: dict[str, Any], shared: list[Any]) -> dict[str, Any]:
+    """``values`` with each reference to a shared value (see :meth:`Extras.share`) replaced by
+    the value; a reference to nothing is left as it is (and is then reported as damaged)."""
+    for name, value in values.items():
+        if isinstance(value, dict) and len(value) == 1 and SHARED in value:
+            at = value[SHARED]
+            if isinstance(at, int) and not isinstance(at, bool) and 0 <= at < len(shared):
+                values[name] = shared[at]
+    return values
 
 
 def is_guid(value: str | None) -> bool:
@@ -226,7 +260,7 @@ def collect(
         extras.put(document.id, values)
     for coding in project.codings:
         if coding.provenance is not MANUAL and coding.provenance != MANUAL:
-            extras.put(coding.id, {"provenance": encode_value(coding.provenance)})
+            extras.put(coding.id, {"provenance": extras.share(encode_value(coding.provenance))})
     for memo in project.memos:
         values = _exact_strings(memo)
         if len(memo.target_ids) > 1:

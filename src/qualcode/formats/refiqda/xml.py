@@ -1,4 +1,9 @@
-"""Safe XML reading for REFI-QDA files: no entities, no network, no huge trees.
+"""Safe XML reading for REFI-QDA files: no entities, no DTD, no network.
+
+libxml2's "huge" mode is on: without it a text node over 10 MB (a long memo, or qualcode's own
+note for a large project) cannot be read. What that mode lifts is safe here: entity declarations
+and DTDs are refused before parsing, so nothing can expand, and a text node can be no larger
+than the document holding it (whose size a .qdpx bounds, see :mod:`.container`).
 
 Elements are matched by local name, so the namespace variants other tools write
 (``urn:QDA-XML:project:1.0``, ``urn:QDA-XML:codebook:1:0``, none at all) read alike. A project is
@@ -150,7 +155,7 @@ def stream(data: bytes, label: str) -> Iterator[tuple[EventKind, Element]]:
         tag=tags,
         resolve_entities=False,
         no_network=True,
-        huge_tree=False,
+        huge_tree=True,
         load_dtd=False,
         remove_comments=True,
         remove_pis=True,
@@ -199,7 +204,7 @@ def parse(data: bytes, label: str) -> Element:
     parser = etree.XMLParser(
         resolve_entities=False,
         no_network=True,
-        huge_tree=False,
+        huge_tree=True,
         load_dtd=False,
         remove_comments=True,
         remove_pis=True,
