@@ -258,9 +258,14 @@ def collect(
         if document.source is not SourceKind.AUDIO and document.source is not SourceKind.VIDEO:
             values |= _fields(document, ("sync_points",))
         extras.put(document.id, values)
+    references: dict[Any, dict[str, int]] = {}  # provenance -> its reference, encoded once
     for coding in project.codings:
-        if coding.provenance is not MANUAL and coding.provenance != MANUAL:
-            extras.put(coding.id, {"provenance": extras.share(encode_value(coding.provenance))})
+        provenance = coding.provenance
+        if provenance is not MANUAL and provenance != MANUAL:
+            reference = references.get(provenance)
+            if reference is None:
+                reference = references[provenance] = extras.share(encode_value(provenance))
+            extras.put(coding.id, {"provenance": reference})
     for memo in project.memos:
         values = _exact_strings(memo)
         if len(memo.target_ids) > 1:
