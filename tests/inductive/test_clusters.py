@@ -3,15 +3,30 @@
 from __future__ import annotations
 
 import math
+import random
+from collections.abc import Iterable, Sequence
+from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from qualcode.errors import QualcodeError
 from qualcode.model import Code, CodeOrigin, Coder, CodeStatus, Coding, Document, ProvenanceMethod
 from qualcode.project import Project
 from qualcode.strategies.base import SerialRunner, StrategyResult
 from qualcode.strategies.inductive import InductiveStrategy
-from qualcode.strategies.inductive.clusters import Unit, dot, kmeans, tfidf
+from qualcode.strategies.inductive import clusters as clustering
+from qualcode.strategies.inductive.clusters import (
+    Cluster,
+    Unit,
+    Vector,
+    clusters,
+    default_k,
+    dot,
+    kmeans,
+    tfidf,
+)
 from qualcode.strategies.runners import ProcessPoolRunner
 
 COOKING = [
@@ -142,3 +157,231 @@ def test_too_little_text_is_a_clear_error() -> None:
     project = diary_project("Too short.")
     with pytest.raises(QualcodeError, match="too few sentences"):
         run(project)
+
+
+# -- the same groups as the plain algorithm ----------------------------------------------------
+#
+# ``kmeans`` skips most comparisons of units with centres; these tests hold it to the plain
+# algorithm it replaced (every unit against every centre in every round), kept here as the
+# oracle: the same assignment and the same clusters, down to the last bit of every similarity.
+
+
+def plain_kmeans(vectors: Sequence[Vector], k: int, iterations: int = 30) -> list[int]:
+    live = [i for i, v in enumerate(vectors) if v]
+    if not live:
+        return [-1] * len(vectors)
+    k = max(1, min(k, len(live)))
+    mean = plain_normalised(plain_sum(vectors[i] for i in live))
+    first = max(live, key=lambda i: (plain_dot(vectors[i], mean), -i))
+    centres = [vectors[first]]
+    closest = [plain_dot(vectors[i], centres[0]) for i in live]
+    while len(centres) < k:
+        position = min(range(len(live)), key=lambda p: (closest[p], p))
+        centre = vectors[live[position]]
+        centres.append(centre)
+        closest = [
+            max(c, plain_dot(vectors[i], centre)) for c, i in zip(closest, live, strict=True)
+        ]
+    assignment = [-1] * len(vectors)
+    for _ in range(iterations):
+        changed = False
+        for i in live:
+            best, best_score = 0, -1.0
+            for index, centre in enumerate(centres):
+                score = plain_dot(vectors[i], centre)
+                if score > best_score:
+                    best, best_score = index, score
+            if assignment[i] != best:
+                assignment[i] = best
+                changed = True
+        if not changed:
+            break
+        members: list[list[int]] = [[] for _ in centres]
+        for i in live:
+            members[assignment[i]].append(i)
+        centres = [
+            plain_normalised(plain_sum(vectors[i] for i in group)) if group else centres[c]
+            for c, group in enumerate(members)
+        ]
+    return assignment
+
+
+def plain_clusters(vectors: Sequence[Vector], k: int, min_size: int) -> list[Cluster]:
+    groups: dict[int, list[int]] = {}
+    for index, cluster in enumerate(plain_kmeans(vectors, k)):
+        if cluster >= 0:
+            groups.setdefault(cluster, []).append(index)
+    found: list[Cluster] = []
+    for members in groups.values():
+        if len(members) < min_size:
+            continue
+        centre = plain_normalised(plain_sum(vectors[i] for i in members))
+        scored = sorted(
+            ((plain_dot(vectors[i], centre), i) for i in members), key=lambda p: (-p[0], p[1])
+        )
+        heavy = sorted(centre.items(), key=lambda item: (-item[1], item[0]))
+        found.append(
+            Cluster(
+                members=tuple(i for _, i in scored),
+                similarities=tuple(s for s, _ in scored),
+                centre=tuple(heavy),
+            )
+        )
+    found.sort(key=lambda c: (-len(c.members), -c.cohesion, min(c.members)))
+    return found
+
+
+def plain_normalised(vector: Vector) -> Vector:
+    norm = math.sqrt(sum(v * v for v in vector.values()))
+    return {f: v / norm for f, v in vector.items()} if norm else {}
+
+
+def plain_dot(small: Vector, large: Vector) -> float:
+    total = 0.0
+    for feature, value in small.items():
+        weight = large.get(feature)
+        if weight is not None:
+            total += value * weight
+    return total
+
+
+def plain_sum(vectors: Iterable[Vector]) -> Vector:
+    total: Vector = {}
+    for vector in vectors:
+        for f, v in vector.items():
+            total[f] = total.get(f, 0.0) + v
+    return total
+
+
+def topic_units(count: int, seed: int) -> list[Unit]:
+    """Sentences that each draw most of their words from one of six topics (Zipf-like: the
+    first words of a topic most often) and the rest from filler words that all topics share."""
+    chooser = random.Random(seed)
+    topics = [[f"t{topic}w{word}" for word in range(25)] for topic in range(6)]
+    filler = [f"filler{word}" for word in range(40)]
+    weights = [1.0 / (rank + 1) for rank in range(40)]
+    units = []
+    for number in range(count):
+        topic = chooser.choice(topics)
+        words = chooser.choices(topic, weights[:25], k=chooser.randint(2, 6))
+        words += chooser.choices(filler, weights, k=chooser.randint(1, 5))
+        units.append(Unit("d", number, number + 1, counts(words)))
+    return units
+
+
+def random_units(count: int, seed: int, vocabulary: int = 600) -> list[Unit]:
+    """Sentences of words drawn uniformly: groups that are not really there."""
+    chooser = random.Random(seed)
+    words = [f"w{n}" for n in range(vocabulary)]
+    return [
+        Unit("d", n, n + 1, counts(chooser.choices(words, k=chooser.randint(3, 12))))
+        for n in range(count)
+    ]
+
+
+def counts(words: Iterable[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for word in words:
+        found[word] = found.get(word, 0) + 1
+    return found
+
+
+@pytest.mark.parametrize(
+    "units",
+    [
+        topic_units(400, seed=1),
+        topic_units(250, seed=2),
+        random_units(300, seed=3),
+        random_units(200, seed=4, vocabulary=150),
+    ],
+    ids=["topics", "topics-small", "random-words", "random-few-words"],
+)
+@pytest.mark.parametrize("k", [1, 2, 5, None, 60])
+def test_kmeans_and_clusters_are_those_of_the_plain_algorithm(
+    units: list[Unit], k: int | None
+) -> None:
+    vectors = tfidf(units)
+    groups = default_k(len(units)) if k is None else k
+    for iterations in (0, 1, 2, 3, 30):
+        assert kmeans(vectors, groups, iterations) == plain_kmeans(vectors, groups, iterations)
+    assert clusters(vectors, groups, 1) == plain_clusters(vectors, groups, 1)
+    assert clusters(vectors, groups, 3) == plain_clusters(vectors, groups, 3)
+
+
+@st.composite
+def sparse_vectors(draw: st.DrawFn, weights: st.SearchStrategy[float]) -> list[Vector]:
+    """A few distinct vectors over eight features (in any order, empty ones included), some
+    repeated, in a random order."""
+    distinct = draw(
+        st.lists(st.dictionaries(st.sampled_from("abcdefgh"), weights, max_size=5), max_size=12)
+    )
+    if not distinct:
+        return []
+    picks = draw(st.lists(st.integers(0, len(distinct) - 1), max_size=30))
+    return [distinct[i] for i in picks]
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    sparse_vectors(st.sampled_from([0.5, 1.0, 1.0, 2.0, 3.0])),
+    st.integers(1, 14),
+    st.integers(0, 30),
+)
+def test_kmeans_is_the_plain_algorithm_on_random_unit_vectors(
+    vectors: list[Vector], k: int, iterations: int
+) -> None:
+    vectors = [plain_normalised(v) for v in vectors]
+    assert kmeans(vectors, k, iterations) == plain_kmeans(vectors, k, iterations)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    # tiny weights: a length computed as the root of a sum of squares underflows to 0
+    sparse_vectors(st.sampled_from([-2.0, -0.5, -0.0, 0.0, 0.25, 1.0, 3.0, 1e-300, 1e-3, 1e3])),
+    st.integers(1, 14),
+    st.integers(0, 30),
+)
+def test_kmeans_is_the_plain_algorithm_with_any_finite_weights(
+    vectors: list[Vector], k: int, iterations: int
+) -> None:
+    assert kmeans(vectors, k, iterations) == plain_kmeans(vectors, k, iterations)
+
+
+def test_ties_go_to_the_first_centre_and_k_may_exceed_the_distinct_vectors() -> None:
+    same = [{"a": 0.6, "b": 0.8}, {"b": 0.8, "a": 0.6}, {}, {"a": 0.6, "b": 0.8}]
+    assert kmeans(same, 3) == plain_kmeans(same, 3) == [0, 0, -1, 0]
+    two = [{"a": 1.0}, {"b": 1.0}, {"a": 1.0}, {"b": 1.0}, {"a": 1.0}]
+    assert kmeans(two, 5) == plain_kmeans(two, 5)
+    assert kmeans(two, 1) == plain_kmeans(two, 1) == [0] * 5
+    assert kmeans([{}, {}], 2) == [-1, -1]
+
+
+def test_a_vector_whose_length_underflows_is_bounded_like_any_other() -> None:
+    # the squares of 1e-300 underflow to 0: a bound that trusted that length went wrong here
+    vectors = [{"d": 0.5}, {"a": 1.0}, {"a": -0.0, "c": 1e-08}, {"c": 0.5, "d": 0.5}, {"c": 1e-300}]
+    assert kmeans(vectors, 2, 2) == plain_kmeans(vectors, 2, 2) == [1, 0, 1, 1, 1]
+
+
+EXAMPLE_STUDY = Path(__file__).resolve().parents[2] / "examples" / "peer-workers"
+
+
+@pytest.mark.parametrize(
+    "options",
+    [{}, {"speakers": "PN*"}, {"unit": "turn"}, {"clusters": 2}, {"clusters": 40}],
+    ids=["default", "participants", "turns", "two", "forty"],
+)
+def test_the_example_study_gets_the_groups_of_the_plain_algorithm(
+    options: dict[str, object], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    texts = sorted(EXAMPLE_STUDY.glob("interviews/*.txt")) + sorted(
+        EXAMPLE_STUDY.glob("diaries/*.txt")
+    )
+    assert len(texts) == 21
+    project = diary_project(*(path.read_text(encoding="utf-8") for path in texts))
+    result = run(project, **options)
+    with monkeypatch.context() as patched:
+        patched.setattr(clustering, "clusters", plain_clusters)
+        plain = run(project, **options)
+    assert result.codes == plain.codes
+    assert result.codings == plain.codings
+    assert len(result.codes) > 2

@@ -6,21 +6,22 @@ Japanese: character bigrams) weighted by ``tf * (ln((1 + N) / (1 + df)) + 1)`` a
 Modha 2001, "Concept decompositions for large sparse text data using clustering", Machine
 Learning 42) started deterministically: the first centre is the unit closest to the corpus
 centroid, each next one the unit farthest from the centres chosen so far (ties: the earlier unit).
-The same input therefore always gives the same groups.
+The same input therefore always gives the same groups. The rounds of k-means skip the comparisons
+of units with centres that bounds prove needless, and give exactly the groups (and similarities)
+of comparing every unit with every centre in every round (see :mod:`.kmeans`).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 import attrs
 
 from qualcode import text as textmod
 from qualcode.strategies.inductive.keyness import Region
+from qualcode.strategies.inductive.kmeans import Vector, dot, kmeans, normalised, vector_sum
 from qualcode.strategies.textunits import has_letter, tokens
-
-Vector = dict[str, float]
 
 
 @attrs.frozen
@@ -85,24 +86,8 @@ def tfidf(units: Sequence[Unit], min_df: int = 2) -> list[Vector]:
     vectors: list[Vector] = []
     for unit in units:
         vector = {f: n * idf[f] for f, n in unit.features.items() if f in idf}
-        vectors.append(_normalised(vector))
+        vectors.append(normalised(vector))
     return vectors
-
-
-def _normalised(vector: Vector) -> Vector:
-    norm = math.sqrt(sum(v * v for v in vector.values()))
-    return {f: v / norm for f, v in vector.items()} if norm else {}
-
-
-def dot(small: Vector, large: Vector) -> float:
-    """The dot product; iterates over the first vector, so pass the sparser one first."""
-    total = 0.0
-    weight_of = large.get
-    for feature, value in small.items():
-        weight = weight_of(feature)
-        if weight is not None:
-            total += value * weight
-    return total
 
 
 @attrs.frozen
@@ -122,59 +107,6 @@ class Cluster:
         return sum(self.similarities) / len(self.similarities) if self.similarities else 0.0
 
 
-def kmeans(vectors: Sequence[Vector], k: int, iterations: int = 30) -> list[int]:
-    """The cluster of each vector (-1 for empty vectors) by deterministic spherical k-means."""
-    live = [i for i, v in enumerate(vectors) if v]
-    if not live:
-        return [-1] * len(vectors)
-    k = max(1, min(k, len(live)))
-    mean = _normalised(_sum(vectors[i] for i in live))
-    first = max(live, key=lambda i: (dot(vectors[i], mean), -i))
-    centres = [vectors[first]]
-    closest = [dot(vectors[i], centres[0]) for i in live]
-    while len(centres) < k:
-        position = min(range(len(live)), key=lambda p: (closest[p], p))
-        centre = vectors[live[position]]
-        centres.append(centre)
-        closest = [max(c, dot(vectors[i], centre)) for c, i in zip(closest, live, strict=True)]
-    assignment = [-1] * len(vectors)
-    for _ in range(iterations):
-        changed = False
-        for i in live:
-            best = _nearest(vectors[i], centres)
-            if assignment[i] != best:
-                assignment[i] = best
-                changed = True
-        if not changed:
-            break
-        members: list[list[int]] = [[] for _ in centres]
-        for i in live:
-            members[assignment[i]].append(i)
-        centres = [
-            _normalised(_sum(vectors[i] for i in group)) if group else centres[c]
-            for c, group in enumerate(members)
-        ]
-    return assignment
-
-
-def _nearest(vector: Vector, centres: Sequence[Vector]) -> int:
-    """The index of the most similar centre (the first on ties)."""
-    best, best_score = 0, -1.0
-    for index, centre in enumerate(centres):
-        score = dot(vector, centre)
-        if score > best_score:
-            best, best_score = index, score
-    return best
-
-
-def _sum(vectors: Iterable[Vector]) -> Vector:
-    total: Vector = {}
-    for vector in vectors:
-        for f, v in vector.items():
-            total[f] = total.get(f, 0.0) + v
-    return total
-
-
 def clusters(
     vectors: Sequence[Vector], k: int, min_size: int, iterations: int = 30
 ) -> list[Cluster]:
@@ -188,7 +120,7 @@ def clusters(
     for members in groups.values():
         if len(members) < min_size:
             continue
-        centre = _normalised(_sum(vectors[i] for i in members))
+        centre = normalised(vector_sum(vectors[i] for i in members))
         scored = sorted(
             ((dot(vectors[i], centre), i) for i in members), key=lambda p: (-p[0], p[1])
         )
