@@ -12,8 +12,9 @@ Two generated corpora of documents of about 10,000 characters, from a fixed seed
 
 Contenders, taking turns (best CPU time of ``--repeat`` calls each):
 
-* ``reference``: TF-IDF and the clusters by the reference algorithm below (every unit against
-  every centre in every round; the code of ``clusters.py`` before it was made faster);
+* ``reference``: TF-IDF and the clusters by the plain algorithm of
+  :mod:`qualcode.testing.plain_clustering` (every unit against every centre in every round;
+  the code of ``clusters.py`` before it was made faster);
 * ``clusters.py``: the same from :mod:`qualcode.strategies.inductive.clusters`;
 * ``strategy, reference`` and ``strategy``: the whole strategy run (``method=clusters``, serial),
   with the reference algorithm patched in and as shipped.
@@ -27,12 +28,11 @@ Figures: docs/strategies/inductive.md.
 from __future__ import annotations
 
 import argparse
-import math
 import os
 import random
 import sys
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 from unittest import mock
 
@@ -43,119 +43,7 @@ from qualcode.strategies.inductive import clusters as clustering
 from qualcode.strategies.inductive.keyness import Region
 from qualcode.strategies.inductive.strategy import InductiveStrategy
 from qualcode.strategies.textunits import STOP_WORDS
-
-# -- the reference algorithm ------------------------------------------------------------------
-
-Vector = dict[str, float]
-
-
-def reference_tfidf(units: Sequence[clustering.Unit], min_df: int = 2) -> list[Vector]:
-    df: dict[str, int] = {}
-    for unit in units:
-        for feature in unit.features:
-            df[feature] = df.get(feature, 0) + 1
-    total = len(units)
-    idf = {f: math.log((1 + total) / (1 + n)) + 1.0 for f, n in df.items() if n >= min_df}
-    vectors: list[Vector] = []
-    for unit in units:
-        vector = {f: n * idf[f] for f, n in unit.features.items() if f in idf}
-        vectors.append(_normalised(vector))
-    return vectors
-
-
-def _normalised(vector: Vector) -> Vector:
-    norm = math.sqrt(sum(v * v for v in vector.values()))
-    return {f: v / norm for f, v in vector.items()} if norm else {}
-
-
-def _dot(small: Vector, large: Vector) -> float:
-    total = 0.0
-    for feature, value in small.items():
-        weight = large.get(feature)
-        if weight is not None:
-            total += value * weight
-    return total
-
-
-def _sum(vectors: Iterable[Vector]) -> Vector:
-    total: Vector = {}
-    for vector in vectors:
-        for f, v in vector.items():
-            total[f] = total.get(f, 0.0) + v
-    return total
-
-
-def _nearest(vector: Vector, centres: Sequence[Vector]) -> int:
-    best, best_score = 0, -1.0
-    for index, centre in enumerate(centres):
-        score = _dot(vector, centre)
-        if score > best_score:
-            best, best_score = index, score
-    return best
-
-
-def reference_kmeans(vectors: Sequence[Vector], k: int, iterations: int = 30) -> list[int]:
-    """Deterministic spherical k-means, every unit against every centre in every round."""
-    live = [i for i, v in enumerate(vectors) if v]
-    if not live:
-        return [-1] * len(vectors)
-    k = max(1, min(k, len(live)))
-    mean = _normalised(_sum(vectors[i] for i in live))
-    first = max(live, key=lambda i: (_dot(vectors[i], mean), -i))
-    centres = [vectors[first]]
-    closest = [_dot(vectors[i], centres[0]) for i in live]
-    while len(centres) < k:
-        position = min(range(len(live)), key=lambda p: (closest[p], p))
-        centre = vectors[live[position]]
-        centres.append(centre)
-        closest = [max(c, _dot(vectors[i], centre)) for c, i in zip(closest, live, strict=True)]
-    assignment = [-1] * len(vectors)
-    for _ in range(iterations):
-        changed = False
-        for i in live:
-            best = _nearest(vectors[i], centres)
-            if assignment[i] != best:
-                assignment[i] = best
-                changed = True
-        if not changed:
-            break
-        members: list[list[int]] = [[] for _ in centres]
-        for i in live:
-            members[assignment[i]].append(i)
-        centres = [
-            _normalised(_sum(vectors[i] for i in group)) if group else centres[c]
-            for c, group in enumerate(members)
-        ]
-    return assignment
-
-
-def reference_clusters(
-    vectors: Sequence[Vector], k: int, min_size: int, iterations: int = 30
-) -> list[clustering.Cluster]:
-    assignment = reference_kmeans(vectors, k, iterations)
-    groups: dict[int, list[int]] = {}
-    for index, cluster in enumerate(assignment):
-        if cluster >= 0:
-            groups.setdefault(cluster, []).append(index)
-    found: list[clustering.Cluster] = []
-    for members in groups.values():
-        if len(members) < min_size:
-            continue
-        centre = _normalised(_sum(vectors[i] for i in members))
-        scored = sorted(
-            ((_dot(vectors[i], centre), i) for i in members), key=lambda p: (-p[0], p[1])
-        )
-        heavy = sorted(centre.items(), key=lambda item: (-item[1], item[0]))
-        found.append(
-            clustering.Cluster(
-                members=tuple(i for _, i in scored),
-                similarities=tuple(s for s, _ in scored),
-                centre=tuple(heavy),
-            )
-        )
-    found.sort(key=lambda c: (-len(c.members), -c.cohesion, min(c.members)))
-    return found
-
+from qualcode.testing.plain_clustering import plain_clusters, plain_tfidf
 
 # -- corpora ----------------------------------------------------------------------------------
 
@@ -295,8 +183,8 @@ def with_reference(function: Callable[[], Any]) -> Callable[[], Any]:
 
     def patched() -> Any:
         with (
-            mock.patch.object(clustering, "tfidf", reference_tfidf),
-            mock.patch.object(clustering, "clusters", reference_clusters),
+            mock.patch.object(clustering, "tfidf", plain_tfidf),
+            mock.patch.object(clustering, "clusters", plain_clusters),
         ):
             return function()
 
@@ -316,7 +204,7 @@ def measure(corpus: str, documents: int, repeat: int, seed: int) -> bool:
 
     runs = in_turns(
         {
-            "reference": lambda: reference_clusters(reference_tfidf(units), k, 3),
+            "reference": lambda: plain_clusters(plain_tfidf(units), k, 3),
             "clusters.py": lambda: clustering.clusters(clustering.tfidf(units), k, 3),
             "strategy, reference": with_reference(run),
             "strategy": run,

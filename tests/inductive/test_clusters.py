@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
@@ -18,7 +18,6 @@ from qualcode.strategies.base import SerialRunner, StrategyResult
 from qualcode.strategies.inductive import InductiveStrategy
 from qualcode.strategies.inductive import clusters as clustering
 from qualcode.strategies.inductive.clusters import (
-    Cluster,
     Unit,
     Vector,
     clusters,
@@ -28,6 +27,11 @@ from qualcode.strategies.inductive.clusters import (
     tfidf,
 )
 from qualcode.strategies.runners import ProcessPoolRunner
+from qualcode.testing.plain_clustering import (
+    plain_clusters,
+    plain_kmeans,
+    plain_normalised,
+)
 
 COOKING = [
     "The soup needs more salt and pepper.",
@@ -162,95 +166,9 @@ def test_too_little_text_is_a_clear_error() -> None:
 # -- the same groups as the plain algorithm ----------------------------------------------------
 #
 # ``kmeans`` skips most comparisons of units with centres; these tests hold it to the plain
-# algorithm it replaced (every unit against every centre in every round), kept here as the
-# oracle: the same assignment and the same clusters, down to the last bit of every similarity.
-
-
-def plain_kmeans(vectors: Sequence[Vector], k: int, iterations: int = 30) -> list[int]:
-    live = [i for i, v in enumerate(vectors) if v]
-    if not live:
-        return [-1] * len(vectors)
-    k = max(1, min(k, len(live)))
-    mean = plain_normalised(plain_sum(vectors[i] for i in live))
-    first = max(live, key=lambda i: (plain_dot(vectors[i], mean), -i))
-    centres = [vectors[first]]
-    closest = [plain_dot(vectors[i], centres[0]) for i in live]
-    while len(centres) < k:
-        position = min(range(len(live)), key=lambda p: (closest[p], p))
-        centre = vectors[live[position]]
-        centres.append(centre)
-        closest = [
-            max(c, plain_dot(vectors[i], centre)) for c, i in zip(closest, live, strict=True)
-        ]
-    assignment = [-1] * len(vectors)
-    for _ in range(iterations):
-        changed = False
-        for i in live:
-            best, best_score = 0, -1.0
-            for index, centre in enumerate(centres):
-                score = plain_dot(vectors[i], centre)
-                if score > best_score:
-                    best, best_score = index, score
-            if assignment[i] != best:
-                assignment[i] = best
-                changed = True
-        if not changed:
-            break
-        members: list[list[int]] = [[] for _ in centres]
-        for i in live:
-            members[assignment[i]].append(i)
-        centres = [
-            plain_normalised(plain_sum(vectors[i] for i in group)) if group else centres[c]
-            for c, group in enumerate(members)
-        ]
-    return assignment
-
-
-def plain_clusters(vectors: Sequence[Vector], k: int, min_size: int) -> list[Cluster]:
-    groups: dict[int, list[int]] = {}
-    for index, cluster in enumerate(plain_kmeans(vectors, k)):
-        if cluster >= 0:
-            groups.setdefault(cluster, []).append(index)
-    found: list[Cluster] = []
-    for members in groups.values():
-        if len(members) < min_size:
-            continue
-        centre = plain_normalised(plain_sum(vectors[i] for i in members))
-        scored = sorted(
-            ((plain_dot(vectors[i], centre), i) for i in members), key=lambda p: (-p[0], p[1])
-        )
-        heavy = sorted(centre.items(), key=lambda item: (-item[1], item[0]))
-        found.append(
-            Cluster(
-                members=tuple(i for _, i in scored),
-                similarities=tuple(s for s, _ in scored),
-                centre=tuple(heavy),
-            )
-        )
-    found.sort(key=lambda c: (-len(c.members), -c.cohesion, min(c.members)))
-    return found
-
-
-def plain_normalised(vector: Vector) -> Vector:
-    norm = math.sqrt(sum(v * v for v in vector.values()))
-    return {f: v / norm for f, v in vector.items()} if norm else {}
-
-
-def plain_dot(small: Vector, large: Vector) -> float:
-    total = 0.0
-    for feature, value in small.items():
-        weight = large.get(feature)
-        if weight is not None:
-            total += value * weight
-    return total
-
-
-def plain_sum(vectors: Iterable[Vector]) -> Vector:
-    total: Vector = {}
-    for vector in vectors:
-        for f, v in vector.items():
-            total[f] = total.get(f, 0.0) + v
-    return total
+# algorithm it replaced (every unit against every centre in every round), the oracle in
+# qualcode.testing.plain_clustering: the same assignment and the same clusters, down to the
+# last bit of every similarity.
 
 
 def topic_units(count: int, seed: int) -> list[Unit]:
