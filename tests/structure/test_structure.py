@@ -208,6 +208,55 @@ def test_questions_and_answers_are_coded_to_the_guide_question_they_match() -> N
     assert "similarity" in result.codings[0].provenance.rule
 
 
+def test_interviewers_and_speakers_match_in_any_letter_case() -> None:
+    shouted = INTERVIEW.replace("Interviewer:", "INTERVIEWER:").replace("PN1:", "pn1:")
+    project = interview_project(shouted)
+
+    result = run(project, by="question", guide=GUIDE)
+
+    assert [path for path, _ in quotes(project, result)] == [
+        "Interview guide/How did you become a peer worker?",
+        "Interview guide/Describe a typical working day.",
+        "Interview guide/What support or supervision do you get?",
+    ]
+    assert result.warnings == []
+    spoken = run(project, by="speaker", speakers="PN*")
+    assert {path for path, _ in quotes(project, spoken)} == {"Speakers/pn1"}
+
+
+def test_speaker_labels_in_any_script_and_not_prose_with_a_colon() -> None:
+    text = (
+        "Interviewer: Bonjour?\n"
+        "Élodie: Oui, bonjour.\n"
+        "øyvind: Hei.\n"
+        "访谈者：你好？\n"
+        "There are three things: rent, food and heat.\n"
+    )
+    project = interview_project(text)
+
+    found = quotes(project, run(project, by="speaker", label=False))
+
+    assert found == [
+        ("Speakers/Interviewer", "Bonjour?"),
+        ("Speakers/Élodie", "Oui, bonjour."),
+        ("Speakers/øyvind", "Hei."),
+        ("Speakers/访谈者", "你好？\nThere are three things: rent, food and heat."),
+    ]
+
+
+def test_no_interviewer_turn_is_a_warning_naming_the_speakers() -> None:
+    text = "Host: How did you become a peer worker?\nPN1: Through the service.\n"
+    project = interview_project(text)
+
+    result = run(project, by="question", guide=GUIDE)
+
+    assert result.codings == []
+    (warning,) = result.warnings
+    assert "no speaker matches the interviewers" in warning
+    assert "speakers found: Host, PN1" in warning
+    assert run(project, by="question", guide=GUIDE, interviewers="Host").codings
+
+
 def test_unmatched_follow_ups_can_be_left_uncoded() -> None:
     project = interview_project()
     result = run(project, by="question", guide=GUIDE, follow_ups="skip")

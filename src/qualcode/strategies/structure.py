@@ -232,6 +232,19 @@ class GuideMatcher:
         return best, score
 
 
+def _no_interviewer(documents: Sequence[Document], settings: Settings) -> str:
+    """Why coding by question found nothing: no interviewer turn, or no question matched."""
+    speakers = sorted({t.speaker for d in documents for t in document_turns(d)}, key=str.casefold)
+    asked = any(matches_any(s, settings.interviewers) for s in speakers)
+    if asked:
+        return "no interviewer's question matched a question of the guide closely enough"
+    shown = ", ".join(speakers[:8]) + (", ..." if len(speakers) > 8 else "") or "none"
+    return (
+        f"no speaker matches the interviewers ({', '.join(settings.interviewers)}); speakers "
+        f"found: {shown}; name them with the option interviewers=..."
+    )
+
+
 def _by_question(document: Document, settings: Settings) -> list[Found]:
     text = document.text
     matcher = GuideMatcher(settings.guide)
@@ -400,6 +413,8 @@ class StructureStrategy(Strategy):
                     speaker_codings.setdefault(item.speaker, []).append(coding.id)
         if make_cases:
             result.cases = _speaker_cases(project, speaker_codings)
+        if settings.by == "question" and not any(results):
+            result.warnings.append(_no_interviewer(documents, settings))
         return result
 
     def _settings(self, given: Options) -> Settings:

@@ -96,8 +96,10 @@ def _skip_space(text: str, position: int, end: int) -> int:
 
 
 def matches_any(name: str, patterns: Sequence[str]) -> bool:
-    """Whether ``name`` matches one of the shell-style ``patterns`` (``PN*``, ``I?``)."""
-    return any(fnmatch.fnmatchcase(name, pattern) for pattern in patterns)
+    """Whether ``name`` matches one of the shell-style ``patterns`` (``PN*``, ``I?``), in any
+    letter case (transcripts write ``INTERVIEWER:`` as often as ``Interviewer:``)."""
+    folded = name.casefold()
+    return any(fnmatch.fnmatchcase(folded, pattern.casefold()) for pattern in patterns)
 
 
 # -- tokens -----------------------------------------------------------------------------------
