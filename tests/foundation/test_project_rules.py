@@ -31,7 +31,8 @@ from qualcode.errors import (
     SpanError,
     ValueTypeError,
 )
-from qualcode.model import FrozenMap, canonical_id, value_matches
+from qualcode.model import FrozenMap, Provenance, ProvenanceMethod, canonical_id, value_matches
+from qualcode.strategies.base import StrategyResult
 
 
 def small() -> tuple[Project, Document, Code]:
@@ -341,3 +342,23 @@ def test_add_all_allows_forward_references_and_is_all_or_nothing() -> None:
     with pytest.raises(DuplicateIdError):
         project.add_all([Code(id=new_id(), name="ok"), Coder(id=parent.id, name="same id")])
     assert project.counts() == before
+
+
+def test_a_strategy_result_applied_twice_adds_nothing_the_second_time() -> None:
+    """A third party's strategy need not skip what an earlier run proposed (the plugin guide's
+    example does not): identical codes and codings are left as they are."""
+    project = Project(name="twice")
+    document = project.add_document(Document(id="doc", name="notes", text="We trained a lot."))
+    machine = Coder(id="machine", name="word 1.0", machine=True)
+    rule = Provenance(method=ProvenanceMethod.RULE, name="word", version="1.0", rule="trained")
+    code = Code(id="code", name="Training")
+    coding = Coding("c1", document.id, code.id, 3, 10, machine.id, provenance=rule)
+    result = StrategyResult(coder=machine, codes=[code], codings=[coding])
+
+    result.apply_to(project)
+    result.apply_to(project)
+
+    assert list(project.codings) == [coding] and list(project.codes) == [code]
+    changed = StrategyResult(coder=machine, codings=[attrs.evolve(coding, end=9)])
+    with pytest.raises(QualcodeError, match="c1"):
+        changed.apply_to(project)

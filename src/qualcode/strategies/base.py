@@ -89,13 +89,17 @@ class StrategyResult:
     def apply_to(self, project: Project) -> None:
         """Add the coder (if new), codes, codings and cases to ``project``.
 
-        Human codings are untouched; a case whose id exists already replaces that case.
+        Human codings are untouched; a case whose id exists already replaces that case. A code
+        or coding the project already holds, identical, is left as it is (a strategy run again
+        may propose it again); one that differs under the same id is an error.
         """
         if self.coder.id not in project.coders:
             project.add_coder(self.coder)
         for code in self.codes:
-            project.add_code(code)
-        project.add_codings(self.codings)
+            if project.codes.get(code.id) != code:
+                project.add_code(code)
+        codings = project.codings
+        project.add_codings(c for c in self.codings if c.id not in codings or codings[c.id] != c)
         for case in self.cases:
             project.add_case(case, replace=case.id in project.cases)
 
