@@ -244,6 +244,31 @@ def test_speaker_labels_in_any_script_and_not_prose_with_a_colon() -> None:
     ]
 
 
+def test_timestamps_and_note_numbers_in_brackets_are_not_speakers() -> None:
+    text = "[00:01:05] PN2: We met weekly.\n[00:01:09] [I1] Why?\n[1] A note at the end.\n"
+    project = interview_project(text)
+
+    found = quotes(project, run(project, by="speaker", label=False))
+
+    turn = "We met weekly.\n[00:01:09] [I1] Why?\n[1] A note at the end."
+    assert found == [("Speakers/PN2", turn)]
+
+
+def test_a_heading_recorded_with_its_markdown_marker_is_named_without_it() -> None:
+    text = "# Visit 1\nWe talked.\n"
+    project = Project()
+    project.add_document(
+        Document(
+            id="doc",
+            name="notes",
+            text=text,
+            paragraphs=(Paragraph(0, 9, heading_level=1), Paragraph(10, len(text))),
+        )
+    )
+
+    assert [path for path, _ in quotes(project, run(project))] == ["Headings/Visit 1"]
+
+
 def test_no_interviewer_turn_is_a_warning_naming_the_speakers() -> None:
     text = "Host: How did you become a peer worker?\nPN1: Through the service.\n"
     project = interview_project(text)

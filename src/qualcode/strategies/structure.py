@@ -113,8 +113,13 @@ def headings(document: Document) -> list[tuple[int, str, int, int]]:
     return found
 
 
+_HEADING_MARKER = re.compile(r"^#{1,6}\s+")
+"""A Markdown heading's marker, left in a recorded heading's text by some importers."""
+
+
 def _title(raw: str) -> str:
-    return " ".join(raw.split()).rstrip(":").strip()[:120]
+    title = _HEADING_MARKER.sub("", " ".join(raw.split()))
+    return title.rstrip(":").strip()[:120]
 
 
 def _by_heading(document: Document, settings: Settings) -> list[Found]:
