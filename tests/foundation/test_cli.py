@@ -157,6 +157,20 @@ def test_convert_refuses_options_the_exporter_does_not_take(
     assert not target.exists()
 
 
+def test_convert_quiet_prints_nothing_and_still_writes(tmp_path: Path) -> None:
+    source = tmp_path / "study.qualcode.json"
+    qualcode.save(build_sample(), source)
+    target = tmp_path / "study.qdpx"
+
+    loud = run("convert", str(source), str(tmp_path / "loud.qdpx"))
+    quiet = run("convert", str(source), str(target), "-q")
+
+    assert loud.exit_code == quiet.exit_code == 0
+    assert "wrote" in loud.stderr
+    assert quiet.stderr == "" and quiet.stdout == ""
+    assert len(qualcode.load(target).codings) == len(build_sample().codings)
+
+
 LOSSY_PLUGIN = """
     from pathlib import Path
     from qualcode import Exporter, LossReport, hookimpl

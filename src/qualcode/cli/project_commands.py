@@ -88,6 +88,12 @@ def convert(
         list[str] | None,
         typer.Option("--option", "-o", help="An exporter option as KEY=VALUE (repeatable)."),
     ] = None,
+    quiet: Annotated[
+        bool,
+        typer.Option(
+            "--quiet", "-q", help="No report of what was lost and no summary (errors still show)."
+        ),
+    ] = False,
 ) -> None:
     """Convert a project (or a document) from one format to another."""
     options: dict[str, object] = dict(parse_options(option or []))
@@ -117,6 +123,8 @@ def convert(
                     hint="nothing was written; drop --strict to convert anyway",
                 )
         report = exporter.write(result.project, destination, **options)
+    if quiet:
+        return
     show_report(result.report, "import")
     show_report(report, "export")
     message(f"wrote {destination} ({exporter_name})")
