@@ -174,6 +174,37 @@ def test_recorded_turns_are_used_before_labels_in_the_text() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("PN1> I said: no way.", "PN2> Right: yes."),
+        ("[PN1] I said: no way.", "[00:00:05] PN2: Right: yes."),
+        ("pn1 (00:01:02): I said: no way.", "PN2： Right: yes."),
+    ],
+)
+def test_a_recorded_turns_label_ends_after_the_speakers_name(first: str, second: str) -> None:
+    text = f"{first}\n{second}"
+    turns = (SpeakerTurn(0, len(first), "PN1"), SpeakerTurn(len(first) + 1, len(text), "PN2"))
+    project = Project()
+    project.add_document(Document(id="d", name="interview", text=text, turns=turns))
+
+    result = run(project, by="speaker", label=False)
+
+    assert quotes(project, result) == [
+        ("Speakers/PN1", "I said: no way."),
+        ("Speakers/PN2", "Right: yes."),
+    ]
+
+
+def test_a_recorded_turn_without_a_label_keeps_its_first_word() -> None:
+    text = "Ann is my sister: she came too."
+    project = Project()
+    project.add_document(
+        Document(id="d", name="focus group", text=text, turns=(SpeakerTurn(0, len(text), "Ann"),))
+    )
+    assert quotes(project, run(project, by="speaker", label=False)) == [("Speakers/Ann", text)]
+
+
 def test_speakers_become_cases_holding_their_turns() -> None:
     project = interview_project()
     existing = project.add_case(Case(id="case-pn1", name="PN1"))

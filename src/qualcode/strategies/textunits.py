@@ -63,9 +63,19 @@ class Turn:
     body_start: int
 
 
-_LABEL = re.compile(
-    r"[ \t]*(?:\[[^\]\n]{1,40}\]|[^\n:\[\]]{1,40}?(?:\(\d{1,2}:\d{2}(?::\d{2})?\))?\s*:)"
-)
+_STAMP = r"(?:\[\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?\]\s*)?"
+"""A timestamp in brackets that may stand before a label: ``[00:01:05] PN1:``."""
+
+
+def _label(speaker: str) -> re.Pattern[str]:
+    """The label of a recorded turn of ``speaker`` at the turn's start: ``PN1:``, ``PN1>``,
+    ``[PN1]``, ``PN1 (00:01:02):``, each perhaps after a bracketed timestamp. The speaker's own
+    name is looked for, so a colon later in what they say is never taken for the label's end."""
+    name = re.escape(speaker)
+    return re.compile(
+        rf"[ \t]*{_STAMP}(?:\[{name}\]|{name}(?:\s*\(\d{{1,2}}:\d{{2}}(?::\d{{2}})?\))?\s*[:：>])",
+        re.IGNORECASE,
+    )
 
 
 def document_turns(document: Document) -> list[Turn]:
@@ -74,10 +84,14 @@ def document_turns(document: Document) -> list[Turn]:
     text = document.text
     turns: list[Turn] = []
     if document.turns:
+        labels: dict[str, re.Pattern[str]] = {}
         for turn in document.turns:
             body = turn.start
-            match = _LABEL.match(text, turn.start, turn.end)
-            if match is not None and turn.speaker in match.group(0):
+            label = labels.get(turn.speaker)
+            if label is None:
+                label = labels[turn.speaker] = _label(turn.speaker)
+            match = label.match(text, turn.start, turn.end)
+            if match is not None:
                 body = match.end()
             turns.append(
                 Turn(turn.speaker, turn.start, turn.end, _skip_space(text, body, turn.end))
