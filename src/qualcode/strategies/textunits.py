@@ -97,8 +97,8 @@ def document_turns(document: Document) -> list[Turn]:
                 Turn(turn.speaker, turn.start, turn.end, _skip_space(text, body, turn.end))
             )
         return turns
-    for speaker, label, span in textmod.speaker_turns(text):
-        body = _skip_space(text, label.end, span.end)
+    for speaker, label_span, span in textmod.speaker_turns(text):
+        body = _skip_space(text, label_span.end, span.end)
         turns.append(Turn(speaker, span.start, span.end, body))
     return turns
 
