@@ -111,6 +111,17 @@ def test_markdown_headings_without_heading_lines_and_at_top_level() -> None:
     ]
 
 
+def test_lines_in_a_fenced_code_block_are_not_headings() -> None:
+    text = "# Setup\n```sh\n# install first\nmake demo\n```\nDone.\n## Notes\nMore.\n"
+    project = Project()
+    project.add_document(Document(id="d", name="readme", text=text))
+
+    found = quotes(project, run(project, include_heading="false", root=""))
+
+    assert [path for path, _ in found] == ["Setup", "Setup/Notes"]
+    assert found[0][1].startswith("```sh\n# install first")
+
+
 def test_a_document_without_headings_gets_no_codings() -> None:
     project = interview_project("just some text\nand more\n")
     assert run(project).codings == []

@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 import tomllib
@@ -106,11 +107,18 @@ def headings(document: Document) -> list[tuple[int, str, int, int]]:
             if paragraph.heading_level > 0 and title:
                 found.append((paragraph.heading_level, title, paragraph.start, paragraph.end))
         return found
+    fences = [m.start() for m in _CODE_FENCE.finditer(text)]
     for match in _MARKDOWN_HEADING.finditer(text):
+        if bisect.bisect_right(fences, match.start()) % 2:
+            continue  # inside a fenced code block: a comment line, not a heading
         title = _title(match.group(2))
         if title:
             found.append((len(match.group(1)), title, match.start(), match.end()))
     return found
+
+
+_CODE_FENCE = re.compile(r"^[ \t]{0,3}(?:```|~~~)", re.MULTILINE)
+"""A line that opens or closes a fenced code block in Markdown."""
 
 
 _HEADING_MARKER = re.compile(r"^#{1,6}\s+")
