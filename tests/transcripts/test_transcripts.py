@@ -81,6 +81,14 @@ def test_vtt_text_has_one_line_per_cue_with_voice_labels(tmp_path: Path) -> None
     assert document.kind is DocumentKind.INTERVIEW
 
 
+def test_vtt_ruby_readings_are_dropped_and_their_base_text_kept(tmp_path: Path) -> None:
+    vtt = (
+        "WEBVTT\n\n00:00:01.000 --> 00:00:03.000\n"
+        "<v Aiko><ruby>漢<rt>kan</rt>字<rt>ji</rt></ruby>を<ruby>書<rt>ka</ruby>く\n"
+    )
+    assert only_document(write(tmp_path, "ruby.vtt", vtt)).text == "Aiko: 漢字を書く"
+
+
 def test_vtt_voice_tags_become_turns_that_run_to_the_next_speaker(tmp_path: Path) -> None:
     document = only_document(write(tmp_path, "interview.vtt", VTT))
     text = document.text

@@ -10,7 +10,8 @@ The canonical text follows what a reader of the transcript sees:
   so that ``<v Anna>Hello`` (VTT) and ``Anna: Hello`` (SRT) give the same text; with the option
   ``speaker_labels=false`` labels are left out (and SRT ``Name:`` prefixes are removed);
 - formatting tags (``<b>``, ``<i>``, ``<u>``, ``<c.class>``, ``<lang>``, ``<ruby>``, timestamp
-  tags, SRT ``<font>`` and ``{\\an8}``) are removed and their text kept; VTT character references
+  tags, SRT ``<font>`` and ``{\\an8}``) are removed and their text kept, but for a ruby
+  annotation's ``<rt>`` text (a reading, not speech), which is dropped; VTT character references
   (``&amp;``, ``&lt;`` ...) are decoded;
 - overlapping cues (cross-talk) are kept, each on its own line, in order of start time; the
   import warns how many there were.
@@ -48,6 +49,8 @@ _VTT_TIMING = re.compile(rf"^\s*{_VTT_TIME}\s+-->\s+{_VTT_TIME}(?P<settings>.*)$
 _SRT_TIME = r"(\d+):(\d{1,2}):(\d{1,2})(?:[,.:](\d{1,3}))?"
 _SRT_TIMING = re.compile(rf"^\s*{_SRT_TIME}\s*-+>\s*{_SRT_TIME}(?P<settings>.*)$")
 _VTT_TAG = re.compile(r"<[^>]*>")
+_VTT_RUBY_TEXT = re.compile(r"<rt(?:\.[^\s>]*)?>.*?(?:</rt>|(?=</ruby>)|$)", re.DOTALL)
+"""A ruby annotation (a reading above the base text, e.g. kana over kanji): not spoken text."""
 _VTT_VOICE = re.compile(r"<v(?:\.[^\s>]*)?(?:\s+(?P<name>[^>]*))?>")
 _SRT_TAG = re.compile(r"</?(?:b|i|u|s|font)\b[^>]*>|\{\\[^}]*\}", re.IGNORECASE)
 _DIALOGUE_DASH = re.compile(r"^[-–—]\s")
@@ -207,7 +210,7 @@ def _vtt_pieces(cue: Cue) -> list[_Piece]:
 
 
 def _vtt_clean(raw: str) -> str:
-    return " ".join(html.unescape(_VTT_TAG.sub("", raw)).split())
+    return " ".join(html.unescape(_VTT_TAG.sub("", _VTT_RUBY_TEXT.sub("", raw))).split())
 
 
 def _srt_pieces(cue: Cue) -> list[_Piece]:
