@@ -222,12 +222,15 @@ SPEAKER_PATTERNS: dict[str, str] = {
     "name": r"^(?P<speaker>[^\W\d_][\w.'-]{0,30}(?: [\w.'-]{1,30}){0,2}?)\s*(?::\s|：\s*)",
     "stamped": r"^\[\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?\]\s*"
     r"(?P<speaker>[^\W\d_][\w.'-]{0,30}(?: [\w.'-]{1,30}){0,2}?)\s*(?::\s|：\s*)",
+    "stamped_bracket": r"^\[\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?\]\s*"
+    r"\[(?![\d\s.:,]+\])(?P<speaker>[^\]\n]{1,40})\]\s*",
     "bracket": r"^\[(?![\d\s.:,]+\])(?P<speaker>[^\]\n]{1,40})\]\s*",
     "timestamp": r"^(?P<speaker>[\w .'-]{1,40}?)\s*\(\d{1,2}:\d{2}(?::\d{2})?\)\s*:\s*",
 }
 """Speaker labels at the start of a line: ``Name:``/``NAME:`` (a name of one to three words that
 starts with a letter of any script, then a colon and a space, or a full-width colon ``：``),
-``[00:01:05] Name:``, ``[Name]`` (not ``[1]``, a note's number, nor ``[00:01:05]`` alone),
+``[00:01:05] Name:``, ``[Name]`` and ``[00:01:05] [Name]`` (not ``[1]``, a note's number, nor
+``[00:01:05]`` alone),
 ``Name (00:01:02):``."""
 
 

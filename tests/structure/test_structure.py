@@ -292,8 +292,10 @@ def test_timestamps_and_note_numbers_in_brackets_are_not_speakers() -> None:
 
     found = quotes(project, run(project, by="speaker", label=False))
 
-    turn = "We met weekly.\n[00:01:09] [I1] Why?\n[1] A note at the end."
-    assert found == [("Speakers/PN2", turn)]
+    assert found == [
+        ("Speakers/PN2", "We met weekly."),
+        ("Speakers/I1", "Why?\n[1] A note at the end."),
+    ]
 
 
 def test_a_heading_recorded_with_its_markdown_marker_is_named_without_it() -> None:
