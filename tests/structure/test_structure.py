@@ -326,6 +326,23 @@ def test_no_interviewer_turn_is_a_warning_naming_the_speakers() -> None:
     assert run(project, by="question", guide=GUIDE, interviewers="Host").codings
 
 
+def test_every_guide_question_is_a_code_in_guide_order_even_one_never_asked() -> None:
+    project = interview_project()
+    guide = [*GUIDE[:2], "What is the weather like on Mars?", GUIDE[2]]
+
+    result = run(project, by="question", guide=guide)
+
+    questions = [c for c in result.codes if c.parent_id is not None]
+    assert [c.name for c in questions] == guide
+    assert questions[2].definition == "Interview-guide question: What is the weather like on Mars?"
+    coded = {c.code_id for c in result.codings}
+    assert [c.id in coded for c in questions] == [True, True, False, True]
+    # run again on the coded project: nothing new, no second code for the question never asked
+    result.apply_to(project)
+    again = run(project, by="question", guide=guide)
+    assert again.codes == [] and again.codings == []
+
+
 def test_unmatched_follow_ups_can_be_left_uncoded() -> None:
     project = interview_project()
     result = run(project, by="question", guide=GUIDE, follow_ups="skip")

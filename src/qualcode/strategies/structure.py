@@ -400,6 +400,8 @@ class StructureStrategy(Strategy):
         result = StrategyResult(coder=coder)
         codes: dict[tuple[str, ...], str] = {}
         root_path: tuple[str, ...] = (root,) if root else ()
+        for question in settings.guide:  # the guide is a codebook: every question is a code
+            self._code(project, result, codes, (*root_path, question.name), settings)
         speaker_codings: dict[str, list[str]] = {}
         for document, found in zip(documents, results, strict=True):
             for item in found:
