@@ -171,6 +171,44 @@ def test_chinese_text_without_spaces() -> None:
     assert quotes == ["我们在社区工作。", "社区很重要。", "社区的人都认识我。", "社区中心开门了。"]
 
 
+def test_a_four_character_chinese_word_is_one_term_not_its_pieces() -> None:
+    # 社区服务 ("community service") is four characters; with phrases capped at max_words=3
+    # characters it was only ever seen as 社区服 and 区服务
+    corpus = {
+        "A": [
+            "我参加了社区服务项目。",
+            "社区服务让我认识了很多邻居。",
+            "我觉得社区服务很有意义。",
+            "每周六做社区服务。",
+        ],
+        "B": ["医院工作很忙。", "我在医院照顾病人。", "医生和护士都很累。", "病人需要照顾。"],
+    }
+    project = corpus_project(corpus)
+    result = run(project, min_frequency=3, min_score=0)
+    assert children(result, "Distinctive for case A") == ["社区服务"]
+    (code,) = [c for c in result.codes if c.name == "社区服务"]
+    quotes = [project.quote(c) for c in result.codings if c.code_id == code.id]
+    assert quotes == [
+        "我参加了社区服务项目。",
+        "社区服务让我认识了很多邻居。",
+        "我觉得社区服务很有意义。",
+        "每周六做社区服务。",
+    ]
+
+
+def test_chinese_phrases_are_capped_at_twice_max_words_characters() -> None:
+    corpus = {
+        "A": ["甲乙丙丁戊己庚。", "甲乙丙丁戊己庚。", "甲乙丙丁戊己庚。"],
+        "B": ["子丑寅卯。", "辰巳午未。", "申酉戌亥。"],
+    }
+    names = children(
+        run(corpus_project(corpus), min_frequency=3, min_score=0, max_words=2),
+        "Distinctive for case A",
+    )
+    assert names and all(len(name) <= 4 for name in names)
+    assert "甲乙丙丁" in names
+
+
 def test_words_with_combining_marks_are_whole_words_however_stored() -> None:
     nfd_cafe, nfc_cafe = "cafe\u0301", "caf\u00e9"
     school = "\u0645\u064e\u062f\u0652\u0631\u064e\u0633\u064e\u0629"  # مَدْرَسَة, voweled

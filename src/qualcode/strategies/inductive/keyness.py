@@ -10,6 +10,12 @@ in a reference corpus of ``d`` tokens::
 
 G² above 3.84 is significant at p < 0.05, above 6.63 at p < 0.01 (one degree of freedom). Phrases of
 n words are counted against the number of n-word windows of each corpus.
+
+Chinese and Japanese are written without spaces, so each of their characters is a token; most of
+their words are two characters long and many four (set phrases such as 社区服务, "community
+service"). A phrase made only of such characters may therefore be ``CJK_CHARACTERS_PER_WORD`` times
+``max_words`` characters long: with a limit of three *characters* a four-character word would only
+ever be seen as its three-character pieces.
 """
 
 from __future__ import annotations
@@ -71,13 +77,28 @@ def candidate(forms: Sequence[str], stop_words: frozenset[str]) -> bool:
     return any(has_letter(form) for form in forms)
 
 
+CJK_CHARACTERS_PER_WORD = 2
+"""How many Chinese or Japanese characters count as one word in a phrase's length."""
+
+
+def longest_window(max_words: int) -> int:
+    """The most tokens an n-gram may have: a phrase of CJK characters only may be longer."""
+    return CJK_CHARACTERS_PER_WORD * max_words
+
+
 def ngrams(found: Sequence[Token], max_words: int) -> list[tuple[int, int]]:
-    """``(first, last)`` token indexes of every n-gram, n = 1..max_words, not crossing a break."""
+    """``(first, last)`` token indexes of every n-gram, not crossing a break: n = 1..max_words,
+    or up to :func:`longest_window` when every token is a CJK character."""
     windows: list[tuple[int, int]] = []
+    longest_cjk = longest_window(max_words)
     for first in range(len(found)):
         windows.append((first, first))
         last = first
-        while last - first + 1 < max_words and last + 1 < len(found) and found[last + 1].joined:
+        all_cjk = found[first].cjk
+        while last + 1 < len(found) and found[last + 1].joined:
+            all_cjk = all_cjk and found[last + 1].cjk
+            if last - first + 2 > (longest_cjk if all_cjk else max_words):
+                break
             last += 1
             windows.append((first, last))
     return windows
@@ -86,7 +107,7 @@ def ngrams(found: Sequence[Token], max_words: int) -> list[tuple[int, int]]:
 def count_terms(task: CountTask) -> Counts:
     """Count the candidate terms of one document (runs in a worker)."""
     terms: dict[Term, int] = {}
-    windows = [0] * task.max_words
+    windows = [0] * longest_window(task.max_words)
     text = task.region.text
     for start, end in task.region.spans:
         found = tokens(text, start, end)

@@ -123,7 +123,10 @@ class InductiveStrategy(Strategy):
         "compare": "keyness: compare each case (default), time_point or kind with the rest",
         "speakers": "only the turns of these speakers (comma-separated patterns, e.g. PN*)",
         "root": "name of the code the suggestions go under (default 'Inductive suggestions')",
-        "max_words": "keyness: longest phrase in words (default 3)",
+        "max_words": (
+            "keyness: longest phrase in words (default 3; Chinese and Japanese: twice as many"
+            " characters)"
+        ),
         "min_frequency": "keyness: fewest uses of a term in the group (default 3)",
         "min_documents": "keyness: fewest documents of the group using the term (default 1)",
         "min_score": "keyness: lowest log-likelihood (default 6.63, p < 0.01)",
