@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -232,3 +234,25 @@ def test_tool_targets_report_what_the_tool_cannot_hold(tmp_path: Path) -> None:
     assert "themes (shown as sets of codes)" in lost
     assert "provenance of machine codings" in lost
     assert all(loss.where == "NVivo" for loss in report)
+
+
+def test_a_project_zip_with_its_qde_last_is_recognised_by_content(tmp_path: Path) -> None:
+    """MAXQDA 24 writes the texts first and project.qde last; such a file renamed .zip (or
+    with no extension) is still a project: the member list names the .qde."""
+    body = (
+        f'{CODES}<Sources><TextSource guid="{G["source"]}" name="T" '
+        f'plainTextPath="internal://{G["source"]}.txt"/></Sources>'
+    )
+    padding = random.Random(5).randbytes(8192)  # keeps the names at the end out of the head
+    path = tmp_path / "export.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(f"sources/{G['source']}.txt", TEXT.encode("utf-8"))
+        archive.writestr("sources/picture.png", padding, zipfile.ZIP_STORED)
+        archive.writestr("project.qde", project_xml(body, origin="MAXQDA 24").encode("utf-8"))
+    assert b".qde" not in path.read_bytes()[:4096]
+    assert qualcode.load(path).documents[G["source"]].text == TEXT
+    plain_zip = tmp_path / "other.zip"
+    with zipfile.ZipFile(plain_zip, "w") as archive:
+        archive.writestr("notes.txt", "not a project")
+    with pytest.raises(qualcode.QualcodeError, match="cannot tell the format"):
+        qualcode.load(plain_zip)

@@ -6,6 +6,7 @@ codebook. Exporters take ``target`` (spec, nvivo, atlasti, maxqda, qualcoder).
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -62,7 +63,12 @@ class QdpxImporter(Importer):
 
     @classmethod
     def sniff(cls, path: Path, head: bytes) -> bool:
-        return head.startswith(b"PK\x03\x04") and b".qde" in head
+        """A ZIP holding a ``.qde``: named in its first bytes, or else in its list of members
+        (MAXQDA writes the texts first and ``project.qde`` last, and a .qdpx renamed .zip is
+        common)."""
+        if not head.startswith(b"PK\x03\x04"):
+            return False
+        return b".qde" in head or _lists_a_qde(path)
 
     def read(self, path: Path, **options: Any) -> ImportResult:
         limits = _limits(options)
@@ -77,6 +83,14 @@ class QdpxImporter(Importer):
             reader = QdeReader(archive.member_label(archive.qde_name), resolve, report)
             project = reader.read(data)
         return ImportResult(project, report)
+
+
+def _lists_a_qde(path: Path) -> bool:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return any(name.lower().endswith(".qde") for name in archive.namelist())
+    except (OSError, zipfile.BadZipFile, ValueError):
+        return False
 
 
 class QdeImporter(Importer):
