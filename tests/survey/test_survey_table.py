@@ -6,6 +6,7 @@ import codecs
 import datetime as dt
 import sys
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -226,6 +227,65 @@ def test_xlsx_sheet_option(tmp_path: Path) -> None:
     with pytest.raises(OptionError, match="no sheet 'Answers'"):
         qualcode.load(path, sheet="Answers")
     assert len(qualcode.load(path, sheet="Responses", text_columns="answer").documents) == 2
+
+
+def _rewrite_member(path: Path, member: str, change: Callable[[bytes], bytes]) -> None:
+    with zipfile.ZipFile(path) as archive:
+        items = [(info, archive.read(info)) for info in archive.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info, data in items:
+            archive.writestr(info, change(data) if info.filename == member else data)
+
+
+def test_xlsx_formulas_without_a_saved_result_are_reported(tmp_path: Path) -> None:
+    # openpyxl, like other libraries, writes a formula without its result: read values only,
+    # the answer would be empty and dropped without a word
+    rows: list[list[Any]] = [
+        ["respondent", "answer", "length"],
+        ["R1", "We could not pay the rent.", "=LEN(B2)"],
+        ["R2", '="Said: "&A2', "=LEN(B3)"],
+    ]
+    path = make_xlsx(tmp_path / "survey.xlsx", rows)
+    result = qualcode.read(path, text_columns="answer")
+    assert answers(result.project) == {"R1: answer": "We could not pay the rent."}
+    (loss,) = result.report.losses
+    assert loss.count == 3
+    assert "(C2, B3, C3;" in loss.what and "sheet 'Responses'" in loss.where
+    assert "survey.xlsx" in loss.where
+
+    # as a spreadsheet program saves it: each formula with its result, text results typed as
+    # text, one of them empty (an empty text result is a value, not a missing one)
+    def with_results(data: bytes) -> bytes:
+        text = data.decode("utf-8")
+        text = text.replace('<c r="C2"><f>LEN(B2)</f><v></v>', '<c r="C2"><f>LEN(B2)</f><v>26</v>')
+        text = text.replace('<c r="C3"><f>LEN(B3)</f><v></v>', '<c r="C3" t="str"><f>""</f><v></v>')
+        return text.replace(
+            '<c r="B3"><f>"Said: "&amp;A2</f><v></v>',
+            '<c r="B3" t="str"><f>"Said: "&amp;A2</f><v>Said: R2</v>',
+        ).encode("utf-8")
+
+    _rewrite_member(path, "xl/worksheets/sheet1.xml", with_results)
+    result = qualcode.read(path, text_columns="answer")
+    assert answers(result.project) == {
+        "R1: answer": "We could not pay the rent.",
+        "R2: answer": "Said: R2",
+    }
+    assert not result.report.losses
+
+
+def test_a_formula_on_another_sheet_is_not_reported(tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    workbook = openpyxl.Workbook()
+    workbook.active.title = "Responses"
+    workbook.active.append(["respondent", "answer"])
+    workbook.active.append(["R1", "Fine"])
+    workbook.create_sheet("Sums").append(["=1+1"])
+    path = tmp_path / "survey.xlsx"
+    workbook.save(path)
+    result = qualcode.read(path, text_columns="answer")
+    assert not result.report.losses
+    with pytest.raises(ParseError, match="sheet 'Sums' holds only formulas whose results were"):
+        qualcode.read(path, sheet="Sums")
 
 
 def test_a_corrupt_xlsx_is_an_error_naming_it(tmp_path: Path) -> None:

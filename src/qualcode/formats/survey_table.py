@@ -30,6 +30,7 @@ import attrs
 from qualcode.errors import OptionError, ParseError, TextEncodingError, UnsafeInputError
 from qualcode.fileio import read_bytes
 from qualcode.formats.base import Importer, ImportResult
+from qualcode.formats.xlsx_formulas import unsaved_formula_cells
 from qualcode.hookspecs import hookimpl
 from qualcode.model import Case, Document, DocumentKind, Value, Variable, VariableType, new_id
 from qualcode.project import Project
@@ -217,6 +218,7 @@ def read_xlsx_table(path: Path, options: dict[str, Any], report: LossReport) -> 
             sheet = workbook[sheet_name]
         else:
             sheet = workbook.worksheets[0]
+        title = str(sheet.title)
         rows_iter: Iterable[tuple[Cell, ...]] = sheet.iter_rows(values_only=True)
         header: tuple[str, ...] | None = None
         rows: list[tuple[Cell, ...]] = []
@@ -231,8 +233,25 @@ def read_xlsx_table(path: Path, options: dict[str, Any], report: LossReport) -> 
                 numbers.append(number)
     finally:
         workbook.close()
+    unsaved = unsaved_formula_cells(path, title)
     if header is None:
+        if unsaved:
+            raise ParseError(
+                f"sheet {title!r} holds only formulas whose results were never saved in the file",
+                path=path,
+                hint="open and save the workbook in a spreadsheet program to store the results",
+            )
         raise ParseError("the sheet is empty", path=path, hint="put a header row in the first row")
+    if unsaved:
+        shown = ", ".join(unsaved[:5]) + (
+            f" and {len(unsaved) - 5} more" if len(unsaved) > 5 else ""
+        )
+        report.add(
+            f"formula results never saved in the file, read as empty ({shown}; open and save the"
+            " workbook in a spreadsheet program to store them)",
+            f"{path.name}, sheet {title!r}",
+            len(unsaved),
+        )
     return Table(header, rows, numbers)
 
 
