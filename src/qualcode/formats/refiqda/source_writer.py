@@ -18,6 +18,7 @@ from qualcode.formats.refiqda import extras
 from qualcode.formats.refiqda.selection_xml import PLAIN_ATTRIBUTE, attribute
 from qualcode.formats.refiqda.targets import is_rich_file
 from qualcode.formats.refiqda.writer_base import XmlWriter
+from qualcode.formats.refiqda.written_text import ExternalPositions, WrittenText
 from qualcode.formats.refiqda.xml import Element
 from qualcode.model import (
     Coding,
@@ -32,6 +33,12 @@ from qualcode.text import OffsetMap
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 """A lone surrogate: UTF-8 cannot encode one, XML cannot hold one."""
+
+
+def _inline(text: str) -> str:
+    """A text as written inline (PlainTextContent), as :class:`WrittenText` writes it."""
+    return WrittenText.plain(text)
+
 
 NAME_QUOTE_LENGTH = 40
 """How much of its quote a selection's name carries."""
@@ -144,32 +151,36 @@ class SourceWriter(XmlWriter):
         else:
             self.report.add(what, document.name)
 
-    def _text_file(self, owner_id: str, document: Document) -> tuple[str | None, OffsetMap]:
+    def _text_file(self, owner_id: str, document: Document) -> tuple[str | None, ExternalPositions]:
         """Where a text goes (internal file or inline) and the map of its positions.
 
         A NUL character (which no reader accepts in a text file) is written as U+FFFD, one
         position wide like the original; so is a lone surrogate (which UTF-8 cannot encode),
         counted with the characters XML cannot hold. qualcode's note keeps the exact text.
+        Carriage returns and a leading U+FEFF are written as readers will read them (see
+        :mod:`.written_text`) and reported.
         """
         text = document.text
-        if self.container:
-            written = text
-            if "\x00" in text:
-                written = text.replace("\x00", "\ufffd")
+        origin = self.target.text_origin if self.container else None
+        form = WrittenText(text, self.target.convention, origin)
+        if form.marks_dropped:
+            self.report.add("byte order marks at the start of texts (left out)", document.name)
+        if not self.container:
+            return None, form.offsets
+        written = form.text
+        if "\x00" in written:
+            written = written.replace("\x00", "\ufffd")
+            self.extras.put(document.id, {"text": text})
+            self._tool_loss("NUL characters in texts (written as U+FFFD)")
+        if not written.isascii():
+            written, count = _SURROGATE.subn("\ufffd", written)
+            if count:
+                self._replaced += count  # reported with the characters XML cannot hold
                 self.extras.put(document.id, {"text": text})
-                self._tool_loss("NUL characters in texts (written as U+FFFD)")
-            if not text.isascii():
-                written, count = _SURROGATE.subn("\ufffd", written)
-                if count:
-                    self._replaced += count  # reported with the characters XML cannot hold
-                    self.extras.put(document.id, {"text": text})
-            data = self.target.encode(written)
-            file_name = f"{owner_id}.txt"
-            self.files.append((file_name, data))
-            return f"internal://{file_name}", self.target.convention.offset_map(
-                text, self.target.text_origin
-            )
-        return None, self.target.convention.offset_map(text, None)
+        data = self.target.encode(written)
+        file_name = f"{owner_id}.txt"
+        self.files.append((file_name, data))
+        return f"internal://{file_name}", form.offsets
 
     def _text_body(
         self,
@@ -185,7 +196,7 @@ class SourceWriter(XmlWriter):
         if path is not None:
             element.set("plainTextPath", path)
         else:
-            self.text_child(element, "PlainTextContent", document.text)
+            self.text_child(element, "PlainTextContent", _inline(document.text))
         text = document.text
         self._text_selections(element, text, [*codings, *twins] if twins else codings, offsets)
         if twins:
@@ -203,7 +214,7 @@ class SourceWriter(XmlWriter):
             self.sub(selection, "NoteRef", targetGUID=memo.id)
 
     def _text_selections(
-        self, element: Element, text: str, codings: list[Coding], offsets: OffsetMap
+        self, element: Element, text: str, codings: list[Coding], offsets: ExternalPositions
     ) -> None:
         """One PlainTextSelection with its Coding per coding: the bulk of a project's XML, so
         rendered as text (see :mod:`.selection_xml`) unless some id needs cleaning."""
@@ -230,7 +241,7 @@ class SourceWriter(XmlWriter):
         memo_refs = self._memo_refs
         written = self.written_order["codings"]
         to_external = offsets.to_external
-        identity = offsets.external_length == offsets.length
+        identity = isinstance(offsets, OffsetMap) and offsets.external_length == offsets.length
         clean = self.clean
         not_xml = extras.NOT_XML.search
         plain = PLAIN_ATTRIBUTE.fullmatch
@@ -354,7 +365,7 @@ class SourceWriter(XmlWriter):
         if path is not None:
             transcript.set("plainTextPath", path)
         else:
-            self.text_child(transcript, "PlainTextContent", document.text)
+            self.text_child(transcript, "PlainTextContent", _inline(document.text))
         for index, point in enumerate(document.sync_points):
             self.sub(
                 transcript,
