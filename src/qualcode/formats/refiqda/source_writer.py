@@ -356,6 +356,11 @@ class SourceWriter(XmlWriter):
                 twin = attrs.evolve(coding, id=extras.derived_id(coding.id, "text"), region=None)
                 twins[coding.id] = twin
                 self.extras.put(coding.id, {extras.TEXT_TWIN: self._selection_of[twin.id]})
+        if twins:
+            self._tool_loss(
+                "PDF box codings that also span text (written as a box and a text passage)",
+                len(twins),
+            )
         return twins
 
     def _transcript(self, element: Element, document: Document, codings: list[Coding]) -> None:

@@ -347,3 +347,20 @@ class QdeWriter(SourceWriter):
         kinds = sum(1 for d in project.documents if d.kind.value != "other" or d.time_point)
         if kinds:
             self.report.add("document kinds and time points (shown as variables)", where, kinds)
+        machines = sum(1 for coder in project.coders if coder.machine)
+        if machines:
+            self.report.add("machine coders (shown as ordinary users)", where, machines)
+        dated = sum(
+            1
+            for c in project.codes
+            if c.created_by or c.created_at or c.modified_by or c.modified_at
+        )
+        if dated:
+            self.report.add("who created and changed codes, and when", where, dated)
+        if self._memo_links:
+            self.report.add(
+                "memos attached to things other than codes, sources, codings and links"
+                " (shown as links from the note)",
+                where,
+                len(self._memo_links),
+            )

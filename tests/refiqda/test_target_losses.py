@@ -1,0 +1,75 @@
+"""Writing for another program reports every row of the how-to's "What other programs will not
+see" that the project holds, so that `--strict` stops before any of it is written; for the
+standard's target (read back by qualcode from its note) none of them is a loss."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+import qualcode
+from qualcode.model import Case, Code, Coder, Coding, Document, Memo, PdfRegion, SourceKind, Theme
+from qualcode.project import Project
+from qualcode.testing.compare import assert_projects_equal
+
+from .builders import G
+
+UTC = dt.UTC
+
+
+def _project() -> Project:
+    project = Project(name="losses")
+    project.add(Coder(id=G["user"], name="keywords 1.0", machine=True))
+    project.add(
+        Code(
+            id=G["code"],
+            name="Money",
+            created_by=G["user"],
+            created_at=dt.datetime(2024, 1, 2, tzinfo=UTC),
+        )
+    )
+    project.add(Case(id=G["case"], name="P1"))
+    project.add(Theme(id=G["set"], name="Getting by", code_ids=(G["code"],)))
+    project.add(Memo(id=G["note"], name="About P1", text="quiet", target_ids=(G["case"],)))
+    project.add(Memo(id=G["note2"], name="About the theme", text="x", target_ids=(G["set"],)))
+    project.add(
+        Document(id=G["pdf"], name="report.pdf", text="Rent went up.", source=SourceKind.PDF)
+    )
+    project.add(
+        Coding(
+            id=G["coding"],
+            document_id=G["pdf"],
+            code_id=G["code"],
+            start=0,
+            end=4,
+            coder_id=G["user"],
+            region=PdfRegion(page=0, first_x=10, first_y=10, second_x=90, second_y=40),
+        )
+    )
+    return project
+
+
+EXPECTED = {
+    "machine coders (shown as ordinary users)": 1,
+    "who created and changed codes, and when": 1,
+    "memos attached to things other than codes, sources, codings and links"
+    " (shown as links from the note)": 2,
+    "PDF box codings that also span text (written as a box and a text passage)": 1,
+}
+
+
+@pytest.mark.parametrize("target", ["nvivo", "atlasti", "maxqda", "qualcoder"])
+def test_program_targets_report_what_they_show_differently(tmp_path: Path, target: str) -> None:
+    report = qualcode.save(_project(), tmp_path / "out.qdpx", target=target)
+    counts = {loss.what: loss.count for loss in report}
+    for what, count in EXPECTED.items():
+        assert counts.get(what) == count, what
+
+
+def test_the_standard_target_loses_none_of_them_and_reads_back_identical(tmp_path: Path) -> None:
+    project = _project()
+    report = qualcode.save(project, tmp_path / "out.qdpx")
+    assert not set(EXPECTED) & {loss.what for loss in report}
+    assert_projects_equal(project, qualcode.load(tmp_path / "out.qdpx"))
