@@ -109,6 +109,8 @@ class Extras:
     """Kind -> ids in the project's order, where the XML's nesting changes it (codes, codings)."""
     shared: list[Any] = attrs.field(factory=list)
     """Values that many entities hold (a strategy's provenance), each written once."""
+    ids: dict[str, str] = attrs.field(factory=dict)
+    """GUID written -> the project's id it stands for, where that id is not a GUID."""
     _shared_at: dict[str, int] = attrs.field(factory=dict, init=False, repr=False)
 
     def put(self, entity_id: str, values: dict[str, Any]) -> None:
@@ -138,6 +140,8 @@ class Extras:
         }
         if self.shared:
             data["shared"] = self.shared
+        if self.ids:
+            data["ids"] = self.ids
         return json.dumps(data, ensure_ascii=True, separators=(",", ":"))
 
     @classmethod
@@ -163,6 +167,7 @@ class Extras:
                 variables={str(k): str(v) for k, v in dict(data.get("variables", {})).items()},
                 real_links=[str(v) for v in data.get("real_links", [])],
                 order={str(k): [str(i) for i in v] for k, v in dict(data.get("order", {})).items()},
+                ids={str(k): str(v) for k, v in dict(data.get("ids", {})).items()},
             )
         except (TypeError, ValueError, AttributeError):
             return None

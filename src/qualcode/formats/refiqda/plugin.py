@@ -15,6 +15,7 @@ from qualcode.fileio import atomic_output, read_bytes, require_file
 from qualcode.formats.base import Exporter, Importer, ImportResult
 from qualcode.formats.refiqda.codebook import read_codebook, write_codebook
 from qualcode.formats.refiqda.container import DEFAULT_LIMITS, Limits, QdpxArchive, write_qdpx
+from qualcode.formats.refiqda.guid_ids import guid_map, rekeyed
 from qualcode.formats.refiqda.reader import QdeReader
 from qualcode.formats.refiqda.targets import TARGETS, get_target
 from qualcode.formats.refiqda.writer import QdeWriter
@@ -81,7 +82,7 @@ class QdpxImporter(Importer):
                 return archive.read_member(member) if member is not None else None
 
             reader = QdeReader(archive.member_label(archive.qde_name), resolve, report)
-            project = reader.read(data)
+            project = _original_ids(reader.read(data), reader)
         return ImportResult(project, report)
 
 
@@ -117,7 +118,8 @@ class QdeImporter(Importer):
                 return None
             return match.read_bytes()
 
-        project = QdeReader(str(path), resolve, report).read(read_bytes(path))
+        reader = QdeReader(str(path), resolve, report)
+        project = _original_ids(reader.read(read_bytes(path)), reader)
         return ImportResult(project, report)
 
 
@@ -149,7 +151,18 @@ class QdcImporter(Importer):
 def _writer(project: Project, options: dict[str, Any], *, container: bool) -> QdeWriter:
     """The project writer for the target the options name."""
     target = get_target(_export_target(options))
-    return QdeWriter(project, target, container=container, version=_version())
+    ids = guid_map(project)
+    writer = QdeWriter(rekeyed(project, ids), target, container=container, version=_version())
+    writer.extras.ids = {guid: original for original, guid in ids.items()}
+    return writer
+
+
+def _original_ids(project: Project, reader: QdeReader) -> Project:
+    """The project with the ids qualcode wrote as GUIDs (see :mod:`.guid_ids`) given back."""
+    if reader.extras is None or not reader.extras.ids:
+        return project
+    present = {guid: original for guid, original in reader.extras.ids.items() if project.find(guid)}
+    return rekeyed(project, present)
 
 
 class QdpxExporter(Exporter):
@@ -199,7 +212,7 @@ class QdcExporter(Exporter):
 
     def write(self, project: Project, path: Path, **options: Any) -> LossReport:
         _export_target(options)
-        return write_codebook(project, Path(path), _version())
+        return write_codebook(rekeyed(project, guid_map(project)), Path(path), _version())
 
 
 @hookimpl
