@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from qualcode.errors import InputNotFoundError
+from qualcode.errors import InputNotFoundError, about_file
 from qualcode.formats.base import ImportResult
 from qualcode.plugins import Plugins, default_plugins
 from qualcode.project import Project
@@ -26,7 +26,8 @@ def read(
     plugins = plugins or default_plugins()
     name = format or plugins.detect(path)
     importer = plugins.importers.get(name)()
-    return importer.read(path, **options)
+    with about_file(path):
+        return importer.read(path, **options)
 
 
 def load(
@@ -52,4 +53,5 @@ def save(
     plugins = plugins or default_plugins()
     name = format or plugins.exporter_for(path)
     exporter = plugins.exporters.get(name)()
-    return exporter.write(project, path, **options)
+    with about_file(path):
+        return exporter.write(project, path, **options)

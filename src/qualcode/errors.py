@@ -8,6 +8,8 @@ and exits with code 1; anything else that escapes is a bug and keeps its traceba
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from pathlib import Path
 
 
@@ -111,3 +113,15 @@ class LossError(QualcodeError):
 
 class OutputError(QualcodeError):
     """An output could not be written (nothing was left half-written)."""
+
+
+@contextlib.contextmanager
+def about_file(path: str | Path) -> Iterator[None]:
+    """Name ``path`` in any :class:`QualcodeError` raised inside that names no file (e.g. a bad
+    option of the format that reads or writes it)."""
+    try:
+        yield
+    except QualcodeError as error:
+        if error.path is None:
+            error.path = str(path)
+        raise

@@ -10,7 +10,7 @@ import typer
 
 from qualcode.api import read
 from qualcode.cli.common import message, parse_options, print_json, show_report, user_errors
-from qualcode.errors import LossError, OptionError
+from qualcode.errors import LossError, OptionError, about_file
 from qualcode.fileio import check_input, check_output
 from qualcode.hookspecs import hookimpl
 from qualcode.plugins import default_plugins
@@ -114,7 +114,8 @@ def convert(
         if strict:
             combined = LossReport()
             combined.extend(result.report)
-            combined.extend(exporter.losses(result.project, **options))
+            with about_file(destination):
+                combined.extend(exporter.losses(result.project, **options))
             if not combined.lossless:
                 show_report(combined, "strict")
                 raise LossError(
@@ -122,7 +123,8 @@ def convert(
                     path=destination,
                     hint="nothing was written; drop --strict to convert anyway",
                 )
-        report = exporter.write(result.project, destination, **options)
+        with about_file(destination):
+            report = exporter.write(result.project, destination, **options)
     if quiet:
         return
     show_report(result.report, "import")
