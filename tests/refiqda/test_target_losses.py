@@ -73,3 +73,24 @@ def test_the_standard_target_loses_none_of_them_and_reads_back_identical(tmp_pat
     report = qualcode.save(project, tmp_path / "out.qdpx")
     assert not set(EXPECTED) & {loss.what for loss in report}
     assert_projects_equal(project, qualcode.load(tmp_path / "out.qdpx"))
+
+
+def test_control_characters_in_coded_text_are_counted_once_where_replaced(tmp_path: Path) -> None:
+    # a .txt holds U+0001 as it is; only qualcode's selection names (a copy of the quote) need
+    # U+FFFD, and a copy is not a loss
+    project = Project(name="control")
+    project.add(Code(id=G["code"], name="C"))
+    project.add(Document(id=G["source"], name="d", text="a\x01b c\x0bd"))
+    for key, (start, end) in (("coding", (0, 3)), ("coding2", (2, 7))):
+        project.add(
+            Coding(id=G[key], document_id=G["source"], code_id=G["code"], start=start, end=end)
+        )
+    report = qualcode.save(project, tmp_path / "out.qdpx", target="nvivo")
+    assert not [loss for loss in report if "XML cannot hold" in loss.what]
+    back = qualcode.load(tmp_path / "out.qdpx")
+    assert [back.quote(c) for c in back.codings] == ["a\x01b", "b c\x0bd"]
+    project.add(Code(id=G["other"], name="Bell\x07"))
+    report = qualcode.save(project, tmp_path / "out.qdpx", target="nvivo")
+    assert [(loss.what, loss.count) for loss in report if "XML cannot hold" in loss.what] == [
+        ("characters XML cannot hold (replaced by U+FFFD)", 1)
+    ]

@@ -43,6 +43,12 @@ def _inline(text: str) -> str:
 NAME_QUOTE_LENGTH = 40
 """How much of its quote a selection's name carries."""
 
+
+def _quote_name(quote: str) -> str:
+    """A selection's name: the start of its quote, made fit for XML without counting the
+    characters replaced (they are counted once, where the text itself is written)."""
+    return extras.xml_safe(quote[:NAME_QUOTE_LENGTH])
+
 _SOURCE_ELEMENTS = {
     SourceKind.TEXT: "TextSource",
     SourceKind.PDF: "PDFSource",
@@ -207,7 +213,7 @@ class SourceWriter(XmlWriter):
                 element,
                 "PlainTextSelection",
                 guid=extras.derived_id(memo.id, "anchor"),
-                name=text[memo.start : memo.end][:NAME_QUOTE_LENGTH],
+                name=_quote_name(text[memo.start : memo.end]),
                 startPosition=str(offsets.to_external(memo.start)),
                 endPosition=str(offsets.to_external(memo.end)),
             )
@@ -227,7 +233,7 @@ class SourceWriter(XmlWriter):
                     element,
                     "PlainTextSelection",
                     guid=self._selection_of[coding.id],
-                    name=text[coding.start : coding.end][:NAME_QUOTE_LENGTH],
+                    name=_quote_name(text[coding.start : coding.end]),
                     startPosition=str(start),
                     endPosition=str(end),
                     creatingUser=coding.coder_id,
@@ -242,7 +248,6 @@ class SourceWriter(XmlWriter):
         written = self.written_order["codings"]
         to_external = offsets.to_external
         identity = isinstance(offsets, OffsetMap) and offsets.external_length == offsets.length
-        clean = self.clean
         not_xml = extras.NOT_XML.search
         plain = PLAIN_ATTRIBUTE.fullmatch
         parts: list[str] = []
@@ -253,7 +258,7 @@ class SourceWriter(XmlWriter):
             ]
             if plain(name) is None:  # rare: one test for both cleaning and escaping
                 if not_xml(name) is not None:
-                    name = clean(name)
+                    name = extras.xml_safe(name)  # a copy of the text: not counted again
                 name = attribute(name)
             coder, created = coding.coder_id, coding.created
             if created is not None:
