@@ -7,9 +7,12 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from lxml import etree
 
 import qualcode
+from qualcode.formats.refiqda.guid_ids import _GUID, _all_guids
 from qualcode.formats.refiqda.targets import TARGETS
 from qualcode.model import (
     Case,
@@ -95,3 +98,16 @@ def test_a_bare_qde_and_a_codebook_are_valid_too(
     assert_valid(codebook_schema, (tmp_path / "ids.qdc").read_bytes())
     codes = qualcode.load(tmp_path / "ids.qdc").codes
     assert sorted(code.name for code in codes) == ["Money", "Rent"]
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.uuids().map(str),
+            st.text(alphabet="0123456789abcdefABCDEF-{}x\n", min_size=30, max_size=40),
+        ),
+        max_size=5,
+    )
+)
+def test_the_quick_guid_check_agrees_with_the_pattern(ids: list[str]) -> None:
+    assert _all_guids(ids) == all(_GUID.fullmatch(value) is not None for value in ids)

@@ -52,8 +52,33 @@ def _entities(project: Project) -> Iterable[Any]:
     yield from project.links
 
 
+_HEX_AND_DASH = b"0123456789abcdef-"
+_DASHES = (8, 13, 18, 23)
+
+
+def _all_guids(ids: list[str]) -> bool:
+    """Whether every id is a canonical GUID: checked with string operations that run in C (a
+    regular expression takes 0.09 s for the 200,000 codings of the benchmark project)."""
+    if not ids:
+        return True
+    if set(map(len, ids)) != {36}:
+        return False
+    joined = "".join(ids)
+    if not joined.isascii():
+        return False
+    data = joined.encode("ascii")
+    if data.translate(None, _HEX_AND_DASH):
+        return False
+    dashes = [data[at::36].count(b"-") for at in _DASHES]
+    return dashes == [len(ids)] * 4 and data.count(b"-") == 4 * len(ids)
+
+
 def guid_map(project: Project) -> dict[str, str]:
     """Each id of ``project`` that is not a GUID -> the GUID it is written as."""
+    kinds = (project.coders, project.variables, project.cases, project.documents, project.codes)
+    kinds += (project.themes, project.codings, project.memos, project.sets, project.links)
+    if all(_all_guids(kind.ids()) for kind in kinds):  # the usual case
+        return {}
     return {
         entity.id: derived_id(entity.id, "id")
         for entity in _entities(project)
