@@ -17,7 +17,7 @@ import attrs
 
 from qualcode.formats.refiqda.extras import derived_id
 from qualcode.model import Case, Code, Coder, Coding, Document, Link, Memo, Set, Theme, Variable
-from qualcode.project import Project
+from qualcode.project import Collection, Project
 
 _GUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 """A GUID as the model holds it (ids are lower case, without braces) and the schema takes it."""
@@ -75,8 +75,18 @@ def _all_guids(ids: list[str]) -> bool:
 
 def guid_map(project: Project) -> dict[str, str]:
     """Each id of ``project`` that is not a GUID -> the GUID it is written as."""
-    kinds = (project.coders, project.variables, project.cases, project.documents, project.codes)
-    kinds += (project.themes, project.codings, project.memos, project.sets, project.links)
+    kinds: tuple[Collection[Any], ...] = (
+        project.coders,
+        project.variables,
+        project.cases,
+        project.documents,
+        project.codes,
+        project.themes,
+        project.codings,
+        project.memos,
+        project.sets,
+        project.links,
+    )
     if all(_all_guids(kind.ids()) for kind in kinds):  # the usual case
         return {}
     return {

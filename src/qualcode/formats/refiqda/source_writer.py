@@ -49,6 +49,7 @@ def _quote_name(quote: str) -> str:
     characters replaced (they are counted once, where the text itself is written)."""
     return extras.xml_safe(quote[:NAME_QUOTE_LENGTH])
 
+
 _SOURCE_ELEMENTS = {
     SourceKind.TEXT: "TextSource",
     SourceKind.PDF: "PDFSource",
