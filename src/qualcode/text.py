@@ -35,6 +35,9 @@ class DecodedText:
 
     text: str
     origin: TextOrigin
+    crlf_ends: tuple[int, ...] = ()
+    """Where the file mixed its line ends (``origin.newline == "mixed"``): the positions in
+    ``text`` of the line ends that were CRLF (see :func:`crlf_line_ends`); otherwise empty."""
 
 
 def decode(data: bytes, path: str | Path | None = None) -> DecodedText:
@@ -65,7 +68,9 @@ def decode(data: bytes, path: str | Path | None = None) -> DecodedText:
             hint="save the file as UTF-8 (or UTF-16 with a byte order mark) and try again",
         )
     text, newline = normalize_newlines(raw)
-    return DecodedText(text, TextOrigin(encoding=encoding, had_bom=had_bom, newline=newline))
+    crlf_ends = tuple(crlf_line_ends(raw)) if newline == "mixed" else ()
+    origin = TextOrigin(encoding=encoding, had_bom=had_bom, newline=newline)
+    return DecodedText(text, origin, crlf_ends)
 
 
 def normalize_newlines(raw: str) -> tuple[str, str]:
@@ -83,6 +88,28 @@ def normalize_newlines(raw: str) -> tuple[str, str]:
     if crlf or cr:
         raw = raw.replace("\r\n", "\n").replace("\r", "\n")
     return raw, newline
+
+
+_LINE_END = re.compile("\r\n|\r|\n")
+
+
+def crlf_line_ends(raw: str) -> list[int]:
+    """Positions, in the text :func:`normalize_newlines` makes of ``raw``, of the line ends that
+    were CRLF in ``raw``.
+
+    A file that mixes its line ends (mostly CRLF and a lone LF, say) normalises to one text
+    whose line ends look alike; a tool that counted the file as written counted each CRLF two
+    and each lone LF or CR one, so positions need to know which was which.
+    """
+    found: list[int] = []
+    if "\r\n" not in raw:
+        return found
+    shift = 0  # CRLFs before this point, each one character shorter in the normalised text
+    for match in _LINE_END.finditer(raw):
+        if match.end() - match.start() == 2:
+            found.append(match.start() - shift)
+            shift += 1
+    return found
 
 
 def encode(text: str, origin: TextOrigin | None = None) -> bytes:
@@ -128,16 +155,25 @@ class OffsetMap:
     Built once per text in linear time; each conversion is a binary search over the characters
     that count differently (astral characters and line ends), so converting a million positions
     is cheap.
+
+    ``wide_newlines``: where a model counts a line end as ``newline_width``, the positions of
+    the line ends that count so (for a file that mixed CRLF with other line ends, those that
+    were CRLF, see :func:`crlf_line_ends`); the others count one. Default: every line end.
     """
 
-    def __init__(self, text: str, model: PositionModel) -> None:
+    def __init__(
+        self, text: str, model: PositionModel, wide_newlines: Sequence[int] | None = None
+    ) -> None:
         self.model = model
         self.length = len(text)
         extra: list[int] = []
         if model.utf16 and not text.isascii():
             extra.extend(m.start() for m in _ASTRAL.finditer(text))
         if model.newline_width > 1:
-            extra.extend(m.start() for m in _NEWLINE.finditer(text))
+            if wide_newlines is None:
+                extra.extend(m.start() for m in _NEWLINE.finditer(text))
+            else:
+                extra.extend(wide_newlines)
             extra.sort()
         self._wide = extra
         # external position where each wide character starts

@@ -18,8 +18,8 @@ from qualcode.errors import IntegrityError
 from qualcode.formats import json_values
 from qualcode.formats.refiqda import extras
 from qualcode.formats.refiqda.builder_base import REGION_NOTE_LOSS
-from qualcode.formats.refiqda.positions import RawSelection as PositionSample
 from qualcode.formats.refiqda.positions import (
+    Convention,
     SourceText,
     SpanReader,
     choose_convention,
@@ -28,6 +28,7 @@ from qualcode.formats.refiqda.positions import (
     is_qualcode_origin,
     to_canonical,
 )
+from qualcode.formats.refiqda.positions import RawSelection as PositionSample
 from qualcode.formats.refiqda.relations import RelationsBuilder
 from qualcode.formats.refiqda.selection_block import SelectionBlock
 from qualcode.formats.refiqda.sources import RawSelection, RawSource
@@ -39,6 +40,7 @@ from qualcode.model import (
     Coding,
     Document,
     DocumentKind,
+    MediaRange,
     Memo,
     SourceFile,
     SyncPoint,
@@ -46,6 +48,7 @@ from qualcode.model import (
     VariableType,
 )
 from qualcode.project import Project
+from qualcode.reports import LossReport
 
 VERIFY_SAMPLE = 5000
 """At most about this many selections, spread over the file, are used to check positions."""
@@ -170,14 +173,20 @@ class ProjectBuilder(RelationsBuilder):
         self.referenced = self._referenced()
         raw_sources = self.r.raw_sources
         expected = convention_for_origin(self.r.file_origin)
-        samples = _position_samples(raw_sources)
-        texts = {s.guid: SourceText(s.text, s.origin) for s in raw_sources if not s.text_lost}
+        samples = position_samples(raw_sources)
+        texts = {
+            s.guid: SourceText(s.text, s.origin, s.crlf_ends)
+            for s in raw_sources
+            if not s.text_lost
+        }
         if is_qualcode_origin(self.r.file_origin):
             convention = expected  # our own files say exactly how they count
         else:
             convention = choose_convention(
                 expected, samples, texts, self.report, self.r.file_origin
             )
+            for source in raw_sources:
+                _swap_reversed_ranges(source, self.report)
         case_of: dict[str, str] = {}
         for raw in self.r.cases:
             if raw.guid not in self.project.cases:
@@ -189,10 +198,12 @@ class ProjectBuilder(RelationsBuilder):
                     case_of[document_id] = raw.guid
         codings: list[Coding] = []
         for source in raw_sources:
-            document = self._document(source, case_of.get(source.guid))
+            document = self._document(source, case_of.get(source.guid), convention)
             if document is None:
+                self._report_skipped(source)
                 continue
-            spans = SpanReader(convention.offset_map(source.text, source.origin), source.text)
+            offsets = convention.offset_map(source.text, source.origin, source.crlf_ends)
+            spans = SpanReader(offsets, source.text)
             if source.block is not None:
                 self._block(document, source.block, spans, codings)
             for selection in source.selections:
@@ -202,6 +213,16 @@ class ProjectBuilder(RelationsBuilder):
             for warning in edge_warnings(source.name, spans):
                 self.report.warn(warning)
         self._add_codings(codings)
+
+    def _report_skipped(self, source: RawSource) -> None:
+        """Count what a source that could not be added (its GUID used twice, say) took with it."""
+        codings = len(source.block) if source.block is not None else 0
+        codings += sum(len(selection.codings) for selection in source.selections)
+        if codings:
+            self.report.add("codings of sources that were skipped", source.name, codings)
+        notes = sum(1 for selection in source.selections if selection.description.strip())
+        if notes:
+            self.report.add("selection notes of sources that were skipped", source.name, notes)
 
     def _report_cut(self, source: RawSource, clamped: int) -> None:
         """Report selections whose positions did not fit the text, saying why.
@@ -221,7 +242,11 @@ class ProjectBuilder(RelationsBuilder):
                 f"{clamped} selection(s) of {source.name!r} lay outside its text and were cut"
             )
 
-    def _document(self, source: RawSource, case_id: str | None) -> Document | None:
+    def _document(
+        self, source: RawSource, case_id: str | None, convention: Convention
+    ) -> Document | None:
+        """The document of ``source``; sync points are converted with ``convention``, the one
+        its selections are read with."""
         attributes: dict[str, Value] = {}
         kind = DocumentKind.OTHER
         time_point: int | None = None
@@ -273,9 +298,7 @@ class ProjectBuilder(RelationsBuilder):
             if time_ms is None or position is None:
                 continue
             if offsets is None:
-                offsets = convention_for_origin(self.r.file_origin).offset_map(
-                    source.text, source.origin
-                )
+                offsets = convention.offset_map(source.text, source.origin, source.crlf_ends)
             start, _end, cut = to_canonical(offsets, position, position, len(source.text))
             moved += cut
             points.append(SyncPoint(start, time_ms))
@@ -446,7 +469,26 @@ class ProjectBuilder(RelationsBuilder):
             self.project.add_case(attrs.evolve(case, coding_ids=coding_ids), replace=True)
 
 
-def _position_samples(raw_sources: list[RawSource]) -> list[PositionSample]:
+def _swap_reversed_ranges(source: RawSource, report: LossReport) -> None:
+    """Swap the audio and video ranges of ``source`` that begin after they end, with a warning.
+
+    Only in other programs' files: a time range is kept as written in qualcode's own.
+    """
+    count = 0
+    for selection in source.selections:
+        region = selection.region
+        if isinstance(region, MediaRange) and region.begin_ms > region.end_ms:
+            selection.region = MediaRange(region.end_ms, region.begin_ms)
+            count += 1
+    if count == 1:
+        report.warn(f"1 time range of {source.name!r} had its begin after its end; swapped")
+    elif count:
+        report.warn(
+            f"{count} time ranges of {source.name!r} had their begin after their end; swapped"
+        )
+
+
+def position_samples(raw_sources: list[RawSource]) -> list[PositionSample]:
     """At most about :data:`VERIFY_SAMPLE` text selections, spread evenly over the file."""
     total = 0
     for source in raw_sources:

@@ -2,8 +2,10 @@
 
 Reading refuses member paths that are absolute or climb out with ``..``, bounds every member's
 decompressed size (and its compression ratio, which gives a decompression bomb away), and turns
-every ZIP failure into a :class:`~qualcode.errors.ParseError` naming the file. Writing refuses
-internal files over 2^31-1 bytes, the limit of the standard.
+every ZIP failure into a :class:`~qualcode.errors.ParseError` naming the file. Member names are
+read with ``\\`` as a separator too (some Windows zip tools write it), and macOS's metadata
+(``__MACOSX/`` and ``._*`` files) is ignored. Writing refuses internal files over 2^31-1 bytes,
+the limit of the standard.
 """
 
 from __future__ import annotations
@@ -58,8 +60,9 @@ _DRIVE = re.compile(r"^[A-Za-z]:")
 
 
 def check_member_name(name: str, label: str) -> None:
-    """Refuse a ZIP member name that is absolute or leaves the archive's folder."""
-    unified = name.replace("\\", "/")
+    """Refuse a ZIP member name that is absolute or leaves the archive's folder (``\\`` and
+    ``/`` both count as separators, as :func:`member_name` reads them)."""
+    unified = member_name(name)
     parts = unified.split("/")
     if unified.startswith("/") or _DRIVE.match(unified) or ".." in parts or "\x00" in name:
         raise UnsafeInputError(
@@ -67,6 +70,25 @@ def check_member_name(name: str, label: str) -> None:
             path=label,
             hint="an archive member may not be absolute or contain '..'; the file was not read",
         )
+
+
+def member_name(name: str) -> str:
+    """A member name with ``/`` as its only separator: some Windows zip tools write
+    ``Sources\\<guid>.txt``, which :mod:`zipfile` leaves as it is except on Windows."""
+    return name.replace("\\", "/")
+
+
+def is_macos_metadata(name: str) -> bool:
+    """Whether a member (named with ``/``) is macOS metadata, not part of the project.
+
+    The Finder's "Compress" puts each file's resource fork beside it: ``__MACOSX/<path>`` holds
+    an AppleDouble ``._<file>`` for every file of the archive, so a re-zipped .qdpx would seem
+    to hold two .qde files. Both the ``__MACOSX/`` folder and ``._*`` files anywhere are ignored.
+    """
+    folders, _, leaf = name.rpartition("/")
+    if leaf.startswith("._"):
+        return True
+    return any(part.lower() == "__macosx" for part in folders.split("/"))
 
 
 class QdpxArchive:
@@ -95,11 +117,14 @@ class QdpxArchive:
                 path=self.label,
                 hint="a .qdpx is a ZIP file; export the project again",
             ) from None
+        self._files: dict[str, zipfile.ZipInfo] = {}
+        """Members by name with ``/`` separators (some Windows tools write ``\\``), without
+        folders and macOS's resource-fork files."""
         for info in infos:
             check_member_name(info.filename, self.label)
-        self._files = {  # not ZipInfo.is_dir(), which fails on an empty name
-            info.filename: info for info in infos if info.filename[-1:] not in ("", "/")
-        }
+            name = member_name(info.filename)
+            if name[-1:] not in ("", "/") and not is_macos_metadata(name):
+                self._files.setdefault(name, info)  # not ZipInfo.is_dir(): empty names fail it
         self.qde_name = self._find_qde()
         base = posixpath.dirname(self.qde_name)
         self._sources: dict[str, str] = {}

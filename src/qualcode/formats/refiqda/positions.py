@@ -32,12 +32,29 @@ class Convention:
     """A CRLF line end in the text file counts two positions (the file as written)."""
 
     def model_for(self, origin: TextOrigin | None) -> PositionModel:
-        """The position model for one text, given how its file ended its lines."""
+        """The position model for one text, given how its file ended its lines.
+
+        A file that mixed its line ends gets a line end width of 1 here; :meth:`offset_map`
+        counts its CRLFs two when told where they were.
+        """
         crlf = origin is not None and origin.newline == "\r\n"
         width = 2 if (crlf and self.crlf_counts_two) else 1
         return PositionModel(self.name, utf16=self.utf16, newline_width=width)
 
-    def offset_map(self, text: str, origin: TextOrigin | None) -> OffsetMap:
+    def offset_map(
+        self, text: str, origin: TextOrigin | None, crlf_ends: Sequence[int] = ()
+    ) -> OffsetMap:
+        """The offset map for one text.
+
+        ``crlf_ends``: where the file mixed its line ends (``origin.newline == "mixed"``), the
+        positions in ``text`` of those that were CRLF (:attr:`SourceText.crlf_ends`); a
+        convention that counts CRLF two counts exactly those two. Without them a mixed file's
+        line ends all count one.
+        """
+        mixed = origin is not None and origin.newline == "mixed"
+        if mixed and crlf_ends and self.crlf_counts_two:
+            model = PositionModel(self.name, utf16=self.utf16, newline_width=2)
+            return OffsetMap(text, model, crlf_ends)
         return OffsetMap(text, self.model_for(origin))
 
 
@@ -99,6 +116,13 @@ class SourceText:
 
     text: str
     origin: TextOrigin | None = None
+    crlf_ends: tuple[int, ...] = ()
+    """Where the file mixed its line ends, the positions in ``text`` of those that were CRLF
+    (:func:`qualcode.text.crlf_line_ends`); empty otherwise."""
+
+    def offset_map(self, convention: Convention) -> OffsetMap:
+        """The offset map of this text under ``convention``."""
+        return convention.offset_map(self.text, self.origin, self.crlf_ends)
 
 
 @attrs.frozen
@@ -170,9 +194,7 @@ def _read(
         source = sources[selection.document_id]
         offsets = maps.get(selection.document_id)
         if offsets is None:
-            offsets = maps[selection.document_id] = convention.offset_map(
-                source.text, source.origin
-            )
+            offsets = maps[selection.document_id] = source.offset_map(convention)
         text = source.text
         first, last = selection.start, selection.end
         if first > last:  # a reversed selection is swapped on import: score it that way

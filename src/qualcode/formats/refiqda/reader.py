@@ -323,17 +323,31 @@ def _collector_paused() -> Iterator[None]:
 
 
 def _color(value: str | None, report: LossReport) -> str | None:
-    """A colour as ``#RRGGBB``/``#RGB``; ``rgb()`` and alpha forms are converted."""
+    """A colour as ``#RRGGBB``/``#RGB``; ``rgb()``, ``rgba()`` and ``#AARRGGBB`` are converted.
+
+    The conversion is reported as a loss (the how-to lists such colours among what the import
+    report names): the form as written, and any transparency, are not kept. It is a loss line
+    rather than a warning so that the count adds up over a codebook of many such colours.
+    """
     if not value:
         return None
     text = value.strip()
     if re.fullmatch(r"#(?:[0-9A-Fa-f]{6}|[0-9A-Fa-f]{3})", text):
         return text
     if re.fullmatch(r"#[0-9A-Fa-f]{8}", text):
+        report.add(
+            "colours written as #AARRGGBB (converted to #RRGGBB, transparency dropped)", "colors"
+        )
         return "#" + text[3:]
-    match = re.fullmatch(r"rgba?\(\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)\s*(?:,[^)]*)?\)", text, re.I)
+    match = re.fullmatch(r"(rgba?)\(\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)\s*(,[^)]*)?\)", text, re.I)
     if match:
-        red, green, blue = (min(int(x), 255) for x in match.groups())
+        red, green, blue = (min(int(x), 255) for x in match.groups()[1:4])
+        if match.group(5):
+            report.add(
+                "colours written as rgba() (converted to #RRGGBB, transparency dropped)", "colors"
+            )
+        else:
+            report.add("colours written as rgb() (converted to #RRGGBB)", "colors")
         return f"#{red:02x}{green:02x}{blue:02x}"
     report.add(f"colours in an unknown form (e.g. {text!r})", "colors")
     return None

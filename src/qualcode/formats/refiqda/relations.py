@@ -52,6 +52,7 @@ class RelationsBuilder(BuilderBase):
             full_memo = self._resolved(memo, report=True)
             if full_memo != project.memos[memo.id]:
                 self._replace(full_memo, "memo reference")
+        self._project_notes()
         for group in added_groups:
             members = self._existing(group.member_ids, group.name)
             full_group = attrs.evolve(group, member_ids=members)
@@ -60,6 +61,29 @@ class RelationsBuilder(BuilderBase):
         for theme, parent in themes:
             if parent is not None and theme.id in project.themes:
                 self._replace(attrs.evolve(theme, parent_id=parent), "theme parent")
+
+    def _project_notes(self) -> None:
+        """Check the project's own NoteRefs against the memos made.
+
+        A memo without targets is about the whole project, so a note referenced only by the
+        project needs nothing more. The model cannot say that a memo is about the project and
+        about something else too: such a note keeps its other targets and its reference from
+        the project is reported. A reference to a note that does not exist is reported too.
+        """
+        memos = self.project.memos
+        missing = 0
+        for note in dict.fromkeys(self.r.project_notes):
+            memo = memos.get(note)
+            if note not in self.r.notes:
+                missing += 1
+            elif memo is not None and memo.target_ids:  # (one not added is reported already)
+                self.report.add(
+                    "references from the project to notes attached elsewhere too (the note "
+                    "keeps its other targets)",
+                    memo.name,
+                )
+        if missing:
+            self.report.add("references to things that do not exist", "Project", missing)
 
     def _existing(self, ids: tuple[str, ...] | list[str], owner: str | None = None) -> list[str]:
         found = [i for i in ids if self.project.find(i) is not None]

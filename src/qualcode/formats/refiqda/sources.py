@@ -38,7 +38,7 @@ from qualcode.model import (
     new_id,
 )
 from qualcode.reports import LossReport
-from qualcode.text import decode, normalize_newlines
+from qualcode.text import crlf_line_ends, decode, normalize_newlines
 
 SOURCE_KINDS = {
     "TextSource": SourceKind.TEXT,
@@ -84,6 +84,15 @@ class RawSelection:
     spans_text: bool = False
     """A region selection that also spans ``start``..``end`` of the source's text (a PDF box
     merged with its text twin, see :mod:`.twins`); a selection without a region always does."""
+    missing: tuple[str, ...] = ()
+    """Position attributes the selection lacked (or had empty), read as :data:`ASSUMED` says."""
+
+
+ASSUMED = {
+    "startPosition": "0 was assumed",
+    "endPosition": "its end was taken to be its start",
+}
+"""What a text selection without a position attribute (or with an empty one) is read as."""
 
 
 @attrs.define
@@ -93,6 +102,9 @@ class RawSource:
     kind: SourceKind
     text: str = ""
     origin: TextOrigin | None = None
+    crlf_ends: tuple[int, ...] = ()
+    """Where the text file mixed its line ends, the positions in ``text`` of those that were
+    CRLF (see :func:`qualcode.text.crlf_line_ends`)."""
     text_lost: str = ""
     """Why the text the selections point into could not be read (e.g. "the text file is
     missing"); empty when it was read or there was none to read."""
@@ -111,6 +123,41 @@ class RawSource:
     created_at: dt.datetime | None = None
     modified_by: str | None = None
     modified_at: dt.datetime | None = None
+
+
+_HOLDERS = {
+    "Transcript": "transcripts",
+    "Representation": "text representations of PDFs",
+    "TextDescription": "text descriptions of pictures",
+}
+"""The elements that hold a non-text source's text, as the report names them."""
+
+
+def _inline_text(inline: str, source: RawSource) -> None:
+    """Put an inline ``PlainTextContent`` into ``source`` as its text."""
+    text, newline = normalize_newlines(inline)
+    source.text, source.origin = text, TextOrigin(newline=newline)
+    source.crlf_ends = tuple(crlf_line_ends(inline)) if newline == "mixed" else ()
+
+
+def _missing_positions(element: Element) -> tuple[str, ...]:
+    """The position attributes of a text selection that are missing or empty."""
+    return tuple(name for name in ASSUMED if not (element.get(name) or "").strip())
+
+
+def _missing_warnings(name: str, missing: dict[str, list[str]]) -> list[str]:
+    """Warnings for the selections of source ``name`` that lacked position attributes:
+    attribute -> the GUIDs of those selections, in file order."""
+    warnings: list[str] = []
+    for attribute, guids in missing.items():
+        if not guids:
+            continue
+        if len(guids) == 1:
+            who = f"selection {guids[0]} of {name!r} had"
+        else:
+            who = f"{len(guids)} selections of {name!r} (first {guids[0]}) had"
+        warnings.append(f"{who} no (or an empty) {attribute}; {ASSUMED[attribute]}")
+    return warnings
 
 
 def internal_name(path: str) -> str | None:
@@ -159,9 +206,7 @@ class SourceParser:
             if rich:
                 source.source_file = self._file(rich, source.name)
         else:
-            path = a.optional("path") or a.optional("currentPath")
-            if path:
-                source.source_file = self._file(path, source.name)
+            source.source_file = self._media_file(a, source.name)
             self._media(element, source)
         for ref in children(element, "NoteRef"):
             source.note_refs.append(self.attributes(ref).guid("targetGUID"))
@@ -170,6 +215,22 @@ class SourceParser:
             if parsed is not None:
                 source.values.append(parsed)
         return source
+
+    def _media_file(self, a: Attributes, owner: str) -> SourceFile | None:
+        """The file of a non-text source, from ``path`` (else ``currentPath``).
+
+        Where both are given and differ, ``currentPath`` (where the file is now) is kept as the
+        file's path when the file itself is inside the project; otherwise it is reported.
+        """
+        path, current = a.optional("path"), a.optional("currentPath")
+        if not path:
+            return self._file(current, owner) if current else None
+        found = self._file(path, owner)
+        if current and current.strip() != path.strip():
+            if found is not None and found.data is not None and found.path is None:
+                return attrs.evolve(found, path=current)
+            self.report.add("current paths of source files beside their path (not kept)", owner)
+        return found
 
     def value(self, element: Element) -> tuple[str, str, str] | None:
         """``(variable GUID, value element name, text)`` of a VariableValue, if it has one."""
@@ -213,20 +274,30 @@ class SourceParser:
         path = a.optional("plainTextPath")
         self._both_texts(element, source.name, inline, path, inline_wins=bool(inline))
         if inline or not path:
-            text, newline = normalize_newlines(inline or "")
-            source.text = text
-            source.origin = TextOrigin(newline=newline)
+            _inline_text(inline or "", source)
         else:
             self._load_text(path, source)
+        if nested:
+            self._holder_extras(element, source)
         changed: list[int] = []
         block = None if nested else read_block(element, changed, self.shared)
+        missing: dict[str, list[str]] = {name: [] for name in ASSUMED}
         if block is not None:
             source.block = block
             if changed[0]:
                 self.report.add(_CHANGED_SELECTIONS, count=changed[0])
             loose = sum(1 for _ in element.iterchildren("{*}Coding"))
+            first = next(element.iterchildren("{*}PlainTextSelection"), None)
+            if first is not None and "endPosition" in _missing_positions(first):
+                missing["endPosition"] = block.selection_ids  # then none has one
         else:
+            before = len(source.selections)
             loose = self._text_selections(element, source)
+            for selection in source.selections[before:]:
+                for name in selection.missing:
+                    missing[name].append(selection.guid)
+        for warning in _missing_warnings(source.name, missing):
+            self.report.warn(warning)
         if loose:
             self.report.add("codings of a whole text", source.name, loose)
         if nested:
@@ -289,6 +360,7 @@ class SourceParser:
             return
         source.text = decoded.text
         source.origin = decoded.origin
+        source.crlf_ends = decoded.crlf_ends
 
     def _file(self, path: str, owner: str) -> SourceFile | None:
         name = internal_name(path)
@@ -307,11 +379,13 @@ class SourceParser:
     def text_selection(self, element: Element) -> RawSelection:
         """A PlainTextSelection: the common case read directly, anything unusual the slow way."""
         get = element.get
+        start_text, end_text = get("startPosition"), get("endPosition")
         try:
-            start = int(get("startPosition") or 0)
-            end = int(get("endPosition") or start)
+            start = int(start_text or 0)
+            end = int(end_text or start)
         except ValueError:
             return self.selection(element, positions=True)
+        missing = () if start_text and end_text else _missing_positions(element)
         if get("modifiedDateTime") or get("modifyingUser"):
             self.report.add(_CHANGED_SELECTIONS)
         codings, note_refs, description = self._selection_children(element)
@@ -329,6 +403,7 @@ class SourceParser:
             description=description,
             coder_id=guid_of(user) if user else None,
             created=parse_datetime(created) if created else None,
+            missing=missing,
         )
 
     def selection(self, element: Element, *, positions: bool) -> RawSelection:
@@ -337,9 +412,11 @@ class SourceParser:
         transcript = name == "TranscriptSelection"
         region: Region | None = None
         start = end = 0
+        missing: tuple[str, ...] = ()
         if positions:
             start = a.integer("startPosition", 0)
             end = a.integer("endPosition", start)
+            missing = _missing_positions(element)
         elif name == "PDFSelection":
             region = PdfRegion(
                 page=a.integer("page", 0),
@@ -376,6 +453,7 @@ class SourceParser:
             created=a.datetime("creationDateTime"),
             from_sync=a.optional_guid("fromSyncPoint") if transcript else None,
             to_sync=a.optional_guid("toSyncPoint") if transcript else None,
+            missing=missing,
         )
 
     def _selection_children(self, element: Element) -> tuple[list[RawCoding], list[str], str]:
@@ -449,16 +527,46 @@ class SourceParser:
         if loose:
             self.report.add("codings of a whole source", source.name, loose)
 
+    def _holder_extras(self, element: Element, source: RawSource) -> None:
+        """What a Transcript, a PDF's Representation or a picture's TextDescription says beyond
+        its text and selections.
+
+        The model keeps one file and one description per document: the source's own. A
+        holder's description becomes the document's where the source has none (with a
+        warning); otherwise it, the holder's rich-text file (a transcript's .docx, say) and a
+        transcript's name of its own are reported as lost.
+        """
+        a = self.attributes(element)
+        kind = local(element)
+        holders = _HOLDERS.get(kind, f"<{kind}> elements")
+        if (a.optional("richTextPath") or "").strip():
+            self.report.add(f"rich-text files of {holders} (not kept)", source.name)
+        description = child_text(element, "Description") or ""
+        if description.strip() and description != source.description:
+            if not source.description.strip():
+                source.description = description
+                self.report.warn(
+                    f"the description of the <{kind}> of {source.name!r} was kept as the "
+                    "source's description (the source had none)"
+                )
+            else:
+                self.report.add(
+                    f"descriptions of {holders} (the source's own is kept)", source.name
+                )
+        name = a.text("name").strip()
+        if kind == "Transcript" and name and name != source.name.strip():
+            self.report.add("names of transcripts", source.name)
+
     def _transcript(self, element: Element, source: RawSource) -> None:
         a = self.attributes(element)
         inline = child_text(element, "PlainTextContent")
         path = a.optional("plainTextPath")
         self._both_texts(element, source.name, inline, path, inline_wins=bool(inline))
         if inline or not path:
-            text, newline = normalize_newlines(inline or "")
-            source.text, source.origin = text, TextOrigin(newline=newline)
+            _inline_text(inline or "", source)
         else:
             self._load_text(path, source)
+        self._holder_extras(element, source)
         for point in children(element, "SyncPoint"):
             p = self.attributes(point)
             source.sync_points[p.guid()] = (

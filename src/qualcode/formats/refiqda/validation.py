@@ -4,15 +4,24 @@
 lenient and would hide problems): against the standard's XSD when a folder holding
 ``Project.xsd`` and ``Codebook.xsd`` is given (qualcode does not ship them; they belong to the
 standard), then that every GUID reference resolves to an element of the right kind, no GUID is
-used twice, selections lie inside their text as the producer counts positions (see
-:mod:`.positions`) and, where it counts UTF-16 code units, never start or end inside a surrogate
-pair, a text is given in a file or inline but not both, internal files exist, and the code tree
-has no cycle. Each problem is a :class:`Problem` with its file, archive member, line and GUID.
+used twice, no coding applies a code that is not codable, selections lie inside their text as
+the producer counts positions and, where it counts UTF-16 code units, never start or end inside
+a surrogate pair, a text is given in a file or inline but not both, internal files exist, and
+the code tree has no cycle. Each problem is a :class:`Problem` with its file, archive member,
+line and GUID, and each fault gives one problem (a value the schema refuses is not reported
+again by qualcode's own checks).
+
+The file is also read with qualcode's importer: what makes the import fail is a problem, and
+positions are checked under the convention the importer reads them with (the producer's, from
+``Project/@origin``, unless the selections fit another better, see
+:func:`.positions.choose_convention`). Such a fallback is a note (:func:`check_file`), not a
+problem.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -23,11 +32,30 @@ from lxml import etree
 from qualcode.errors import InputNotFoundError, ParseError, QualcodeError
 from qualcode.fileio import read_bytes, require_file
 from qualcode.formats.refiqda.container import QdpxArchive
-from qualcode.formats.refiqda.positions import Convention, SpanReader, convention_for_origin
-from qualcode.formats.refiqda.sources import internal_name
-from qualcode.formats.refiqda.xml import Element, child, guid_of, line_of, local, parse, text_of
+from qualcode.formats.refiqda.positions import (
+    Convention,
+    SourceText,
+    SpanReader,
+    convention_for_origin,
+)
+from qualcode.formats.refiqda.sources import FileResolver, internal_name
+from qualcode.formats.refiqda.validation_import import (
+    Imported,
+    import_codebook,
+    import_project,
+)
+from qualcode.formats.refiqda.xml import (
+    Element,
+    child,
+    guid_of,
+    line_of,
+    local,
+    parse,
+    parse_boolean,
+    text_of,
+)
 from qualcode.model import TextOrigin, canonical_id
-from qualcode.text import decode, normalize_newlines
+from qualcode.text import crlf_line_ends, decode, normalize_newlines
 
 SCHEMAS_VARIABLE = "QUALCODE_REFI_SCHEMAS"
 """Environment variable naming a folder that holds the REFI-QDA XSDs."""
@@ -37,7 +65,7 @@ REFIQDA_EXTENSIONS = {".qdpx": "project", ".qde": "project", ".qdc": "codebook"}
 
 @attrs.frozen
 class Problem:
-    """One thing wrong with a file, and where."""
+    """One thing wrong with a file, and where (also used for a note about a file)."""
 
     file: str
     message: str
@@ -47,7 +75,8 @@ class Problem:
     guid: str | None = None
     check: str = "structure"
     """What found it: ``read``, ``schema``, ``reference``, ``duplicate``, ``span``, ``file``,
-    ``cycle``, ``value``, ``structure`` or (other formats) ``integrity``."""
+    ``cycle``, ``value``, ``structure`` or (other formats) ``integrity``; a note's is
+    ``positions``."""
 
     @property
     def location(self) -> str:
@@ -70,6 +99,16 @@ class Problem:
             "check": self.check,
             "message": self.message,
         }
+
+
+@attrs.frozen
+class Validation:
+    """What :func:`check_file` found in one file."""
+
+    problems: list[Problem]
+    notes: list[Problem] = attrs.field(factory=list)
+    """What is worth knowing but not wrong, e.g. that the importer reads positions under
+    another convention than the one the file's producer is known for."""
 
 
 # -- schemas ----------------------------------------------------------------------------------
@@ -197,26 +236,46 @@ _WITH_FILES = SOURCES | TEXT_HOLDERS | {"Transcript"}
 class _Checker:
     """The checks a schema cannot make, over one parsed REFI-QDA document."""
 
-    def __init__(self, file: str, member: str | None, files: InternalFiles | None) -> None:
+    def __init__(
+        self,
+        file: str,
+        member: str | None,
+        files: InternalFiles | None,
+        convention: Convention | None = None,
+    ) -> None:
         self.file = file
         self.member = member
         self.files = files
         self.problems: list[Problem] = []
+        self.subjects: dict[Problem, tuple[str, str]] = {}
+        """(element, attribute) a problem is about, where it is about one attribute."""
         self.defined: dict[str, tuple[str, Element]] = {}
         self.references: list[_Reference] = []
+        self.chosen = convention
+        """The convention the importer reads positions with (None: the producer's)."""
         self.convention: Convention = convention_for_origin("")
         self.values: list[Element] = []
 
-    def problem(self, message: str, element: Element, check: str, *, own: bool = True) -> None:
-        """Record a problem at ``element`` (naming its GUID when ``own``)."""
+    def problem(
+        self,
+        message: str,
+        element: Element,
+        check: str,
+        *,
+        own: bool = True,
+        attribute: str | None = None,
+    ) -> None:
+        """Record a problem at ``element`` (naming its GUID when ``own``), about its
+        ``attribute`` if given."""
         guid = canonical_id(element.get("guid") or "") or None if own else None
-        self.problems.append(
-            Problem(self.file, message, self.member, line_of(element), guid, check)
-        )
+        found = Problem(self.file, message, self.member, line_of(element), guid, check)
+        self.problems.append(found)
+        if attribute is not None:
+            self.subjects[found] = (local(element), attribute)
 
     def run(self, root: Element, codebook: bool) -> list[Problem]:
         """Walk the document once (it may hold a million elements, so the loop is lean)."""
-        self.convention = convention_for_origin(root.get("origin", ""))
+        self.convention = self.chosen or convention_for_origin(root.get("origin", ""))
         defined = self.defined
         references = self.references
         for attribute in ("creatingUserGUID", "modifyingUserGUID"):
@@ -285,7 +344,13 @@ class _Checker:
             if value and value.strip():
                 self.references.append((guid_of(value), kind, name, attribute, element))
             elif (name, attribute) in _REQUIRED or name.startswith("Member"):
-                self.problem(f"<{name}> has no {attribute}", element, "reference", own=False)
+                self.problem(
+                    f"<{name}> has no {attribute}",
+                    element,
+                    "reference",
+                    own=False,
+                    attribute=attribute,
+                )
 
     def _resolve_references(self) -> None:
         defined = self.defined
@@ -297,11 +362,27 @@ class _Checker:
                 line = line_of(found[1])
                 where = f" at line {line}" if line is not None else ""
                 message = f"<{name}> {attribute} names <{found[0]}>{where}, which is not a {kind}"
+            elif name == "CodeRef" and _not_codable(found[1]):
+                coding = element.getparent()
+                if coding is not None and local(coding) == "Coding":
+                    self._not_for_coding(coding, found[1])
+                continue
             else:
                 continue
             self.problems.append(
                 Problem(self.file, message, self.member, line_of(element), guid, "reference")
             )
+
+    def _not_for_coding(self, coding: Element, code: Element) -> None:
+        """A problem at a Coding that applies a code whose ``isCodable`` is false."""
+        line = line_of(code)
+        where = f" (line {line})" if line is not None else ""
+        self.problem(
+            f"<Coding> applies code {code.get('name', '')!r}{where}, which is not codable "
+            f"(isCodable={code.get('isCodable')!r}); qualcode imports the coding all the same",
+            coding,
+            "reference",
+        )
 
     def _value_types(self) -> None:
         """Each VariableValue holds the kind of value its variable's type asks for."""
@@ -353,7 +434,7 @@ class _Checker:
             return None
         return file_name
 
-    def _text(self, element: Element, name: str) -> tuple[str, TextOrigin] | None:
+    def _text(self, element: Element, name: str) -> SourceText | None:
         """The text of a text holder and how its file was written; None when not available.
 
         Where an element has both an inline text and a file (the standard allows one), that is
@@ -373,8 +454,10 @@ class _Checker:
                 "structure",
             )
         if not has_path or (inline_text is not None and (inline_text or name == "Note")):
-            text, newline = normalize_newlines(inline_text or "")
-            return text, TextOrigin(newline=newline)
+            raw = inline_text or ""
+            text, newline = normalize_newlines(raw)
+            mixed = tuple(crlf_line_ends(raw)) if newline == "mixed" else ()
+            return SourceText(text, TextOrigin(newline=newline), mixed)
         file_name = self._internal(element, name, "plainTextPath")
         if file_name is None or self.files is None:
             return None
@@ -383,7 +466,7 @@ class _Checker:
         except QualcodeError as error:
             self.problem(f"<{name}> plainTextPath {path!r}: {error}", element, "file")
             return None
-        return decoded.text, decoded.origin
+        return SourceText(decoded.text, decoded.origin, decoded.crlf_ends)
 
     def _text_spans(self, element: Element, name: str) -> None:
         found = self._text(element, name)
@@ -392,10 +475,9 @@ class _Checker:
         selections = [c for c in element if local(c) == "PlainTextSelection"]
         if not selections:
             return
-        text, origin = found
-        offsets = self.convention.offset_map(text, origin)
+        offsets = found.offset_map(self.convention)
         length = offsets.external_length
-        pairs = SpanReader(offsets, text)
+        pairs = SpanReader(offsets, found.text)
         for selection in selections:
             span = self._ordered(selection, "PlainTextSelection", "startPosition", "endPosition")
             if span is not None:
@@ -422,7 +504,7 @@ class _Checker:
         found = self._text(element, "Transcript")
         length = None
         if found is not None and positioned:
-            length = self.convention.offset_map(found[0], found[1]).external_length
+            length = found.offset_map(self.convention).external_length
         where: dict[str, int] = {}
         for point in positioned:
             position = self._integer(point, "SyncPoint", "position")
@@ -447,7 +529,12 @@ class _Checker:
         try:
             return int(value.strip())
         except ValueError:
-            self.problem(f"<{name}> {attribute}={value!r} is not a whole number", element, "span")
+            self.problem(
+                f"<{name}> {attribute}={value!r} is not a whole number",
+                element,
+                "span",
+                attribute=attribute,
+            )
             return None
 
     def _ordered(
@@ -468,13 +555,80 @@ class _Checker:
         start, end = span
         if start >= 0 and end <= length:
             return
-        at = f"{start}-{end}" if start != end else str(start)
+        if start == end:
+            at = str(start)
+        elif start < 0:  # "-5-3" would be ambiguous
+            at = f"{start} to {end}"
+        else:
+            at = f"{start}-{end}"
         self.problem(
             f"{name} at {at} lies outside the text of its <{holder}>, which has {length} "
             f"positions counting {self.convention.name}",
             element,
             "span",
         )
+
+
+def _not_codable(code: Element) -> bool:
+    """Whether a Code says it may not be applied (``isCodable`` false, as the importer reads
+    it; a value it cannot read is a problem of the import, reported as such)."""
+    return parse_boolean(code.get("isCodable") or "true") is False
+
+
+def resolver(files: InternalFiles) -> FileResolver:
+    """The importer's view of internal files: bytes by name, None when missing."""
+    return lambda name: files.read(name) if files.exists(name) else None
+
+
+# -- one problem per fault --------------------------------------------------------------------
+
+_SCHEMA_ELEMENT = re.compile(r"Element '(?:\{[^}]*\})?([^']+)'")
+_SCHEMA_ATTRIBUTE = re.compile(r"attribute '([^']+)'", re.IGNORECASE)
+_IMPORT_ATTRIBUTE = re.compile(r"^(?:attribute ([\w:.-]+)=|missing ([\w:.-]+)$)")
+
+
+def _schema_subject(problem: Problem) -> tuple[int | None, str, str] | None:
+    """(line, element, attribute) a schema problem is about, if it names an attribute."""
+    element = _SCHEMA_ELEMENT.search(problem.message)
+    attribute = _SCHEMA_ATTRIBUTE.search(problem.message)
+    if element is None or attribute is None:
+        return None
+    return problem.line, element.group(1), attribute.group(1)
+
+
+def _without_repeats(problems: list[Problem], subjects: dict[Problem, tuple[str, str]]) -> None:
+    """Drop qualcode's own problems about an attribute the schema already found wrong."""
+    reported = {_schema_subject(p) for p in problems if p.check == "schema"}
+    reported.discard(None)
+    if not reported:
+        return
+    problems[:] = [
+        p for p in problems if p not in subjects or (p.line, *subjects[p]) not in reported
+    ]
+
+
+def _import_problem(error: QualcodeError, file: str, problems: list[Problem]) -> Problem | None:
+    """The problem that makes the import fail, unless one of ``problems`` already says it (the
+    same attribute at the same line, or the same message)."""
+    found = _IMPORT_ATTRIBUTE.match(error.message)
+    attribute = next((g for g in found.groups() if g), None) if found is not None else None
+    for problem in problems:
+        if error.message in problem.message:
+            return None
+        if (
+            attribute is not None
+            and problem.line == error.line
+            and (
+                f"'{attribute}'" in problem.message
+                or f" {attribute}=" in problem.message
+                or problem.message.endswith(f" {attribute}")
+            )
+        ):
+            return None
+    made = _problem_from_error(file, error)
+    element = f" (element {error.element})" if error.element else ""
+    message = f"qualcode cannot import the file: {error.message}{element}"
+    return attrs.evolve(made, message=message + (f"; {error.hint}" if error.hint else ""))
 
 
 # -- files ------------------------------------------------------------------------------------
@@ -530,9 +684,17 @@ def validate_file(
     """Every problem of a .qdpx, .qde or .qdc; schema problems only when ``schemas`` is given.
 
     ``kind`` is ``qdpx``, ``qde`` or ``qdc`` (default: from the extension). A file that cannot be
-    read at all (a corrupt archive, malformed XML) gives one ``read`` problem. A schema folder
-    without the schema needed raises :class:`~qualcode.errors.QualcodeError`.
+    read at all (a corrupt archive, malformed XML) gives one ``read`` problem, and so does what
+    makes qualcode's importer fail. A schema folder without the schema needed raises
+    :class:`~qualcode.errors.QualcodeError`. :func:`check_file` also gives the notes.
     """
+    return check_file(path, kind, schemas).problems
+
+
+def check_file(
+    path: str | Path, kind: str | None = None, schemas: Schemas | None = None
+) -> Validation:
+    """The problems of a file (as :func:`validate_file`) and the notes about it."""
     path = Path(path)
     file = str(path)
     kind = kind or path.suffix.lower().lstrip(".")
@@ -540,15 +702,23 @@ def validate_file(
     schema = schemas.get("codebook" if codebook else "project") if schemas else None
     try:
         if kind == "qdpx":
-            with QdpxArchive(path) as archive:
+            with QdpxArchive(path) as archive, QdpxArchive(path) as for_import:
+                # the importer reads the texts through an archive of its own, so that reading
+                # them twice does not count twice against the archive's size limit
                 data = archive.read_qde()
                 member = archive.qde_name
-                return _validate_xml(data, file, member, _archive_files(archive), False, schema)
+                label = archive.member_label(member)
+                imported = import_project(data, label, resolver(_archive_files(for_import)))
+                files = _archive_files(archive)
+                return _validate_xml(data, file, member, files, codebook, schema, imported)
         data = read_bytes(path)
-        files = None if codebook else _folder_files(path)
-        return _validate_xml(data, file, None, files, codebook, schema)
+        if codebook:
+            return _validate_xml(data, file, None, None, True, schema, import_codebook(path))
+        files = _folder_files(path)
+        imported = import_project(data, file, resolver(files))
+        return _validate_xml(data, file, None, files, False, schema, imported)
     except QualcodeError as error:
-        return [_problem_from_error(file, error)]
+        return Validation([_problem_from_error(file, error)])
 
 
 def _validate_xml(
@@ -558,7 +728,8 @@ def _validate_xml(
     files: InternalFiles | None,
     codebook: bool,
     schema: etree.XMLSchema | None,
-) -> list[Problem]:
+    imported: Imported,
+) -> Validation:
     label = file if member is None else f"{file}!{member}"
     root = parse(data, label)
     problems: list[Problem] = []
@@ -568,7 +739,14 @@ def _validate_xml(
     if local(root) != expected:
         message = f"the root element is <{local(root)}>, not <{expected}>"
         problems.append(Problem(file, message, member, line_of(root), None, "structure"))
-        return problems
-    problems.extend(_Checker(file, member, files).run(root, codebook))
+        return Validation(problems)
+    checker = _Checker(file, member, files, imported.convention)
+    problems.extend(checker.run(root, codebook))
+    _without_repeats(problems, checker.subjects)
+    if imported.error is not None:
+        failed = _import_problem(imported.error, file, problems)
+        if failed is not None:
+            problems.append(failed)
     problems.sort(key=lambda p: (p.line is None, p.line or 0))
-    return problems
+    notes = [Problem(file, note, member, None, None, "positions") for note in imported.notes]
+    return Validation(problems, notes)
