@@ -96,20 +96,13 @@ def _floor(path: Path, objects: bool) -> object:
 
 
 def _floor_rows(path: Path, objects: bool) -> object:
-    import datetime as dt
     import io
 
     from lxml import etree
 
     from qualcode.model import Coding
 
-    with zipfile.ZipFile(path) as archive:
-        data = archive.read("project.qde")
-        texts = [
-            archive.read(name).decode("utf-8")
-            for name in archive.namelist()
-            if name.startswith("sources/")
-        ]
+    data, texts = _unzip(path)
     spaces = {"q": "urn:QDA-XML:project:1.0"}
 
     def query(expression: str) -> Any:
@@ -137,15 +130,7 @@ def _floor_rows(path: Path, objects: bool) -> object:
         source.clear()
         source.getparent().remove(source)
     ids, starts, ends, codes, coders, times = columns
-    typed = (
-        ids,
-        documents,
-        codes,
-        list(map(int, starts)),
-        list(map(int, ends)),
-        coders,
-        list(map(dt.datetime.fromisoformat, times)),
-    )
+    typed = _typed(ids, documents, codes, starts, ends, coders, times)
     if not objects:
         return texts, typed
     return texts, list(map(Coding, *typed))
@@ -154,20 +139,13 @@ def _floor_rows(path: Path, objects: bool) -> object:
 def _floor_expat(path: Path) -> object:
     """The floor with the standard library's expat parser instead of lxml: no tree at all, one
     Python call per element start, the values a ``Coding`` holds gathered as the parse goes."""
-    import datetime as dt
     from xml.parsers import expat
 
     from qualcode.model import Coding
 
     gc.disable()
     try:
-        with zipfile.ZipFile(path) as archive:
-            data = archive.read("project.qde")
-            texts = [
-                archive.read(name).decode("utf-8")
-                for name in archive.namelist()
-                if name.startswith("sources/")
-            ]
+        data, texts = _unzip(path)
         starts: list[str] = []
         ends: list[str] = []
         ids: list[str] = []
@@ -199,18 +177,45 @@ def _floor_expat(path: Path) -> object:
         parser = expat.ParserCreate(namespace_separator=" ")
         parser.StartElementHandler = start
         parser.Parse(data, True)
-        typed = (
-            ids,
-            documents,
-            codes,
-            list(map(int, starts)),
-            list(map(int, ends)),
-            coders,
-            list(map(dt.datetime.fromisoformat, times)),
-        )
+        typed = _typed(ids, documents, codes, starts, ends, coders, times)
         return texts, list(map(Coding, *typed))
     finally:
         gc.enable()
+
+
+def _unzip(path: Path) -> tuple[bytes, list[str]]:
+    """The project XML as bytes and every source text decoded, as the baseline reads them."""
+    with zipfile.ZipFile(path) as archive:
+        data = archive.read("project.qde")
+        texts = [
+            archive.read(name).decode("utf-8")
+            for name in archive.namelist()
+            if name.startswith("sources/")
+        ]
+    return data, texts
+
+
+def _typed(
+    ids: list[str],
+    documents: list[str],
+    codes: list[str],
+    starts: list[str],
+    ends: list[str],
+    coders: list[str],
+    times: list[str],
+) -> tuple[list[Any], ...]:
+    """The columns of a ``Coding`` as it holds them: positions as numbers, times parsed."""
+    import datetime as dt
+
+    return (
+        ids,
+        documents,
+        codes,
+        list(map(int, starts)),
+        list(map(int, ends)),
+        coders,
+        list(map(dt.datetime.fromisoformat, times)),
+    )
 
 
 def _import(path: Path) -> object:
