@@ -3,9 +3,9 @@
 :func:`validate_file` checks a ``.qdpx``, ``.qde`` or ``.qdc`` on its raw XML (the importer is
 lenient and would hide problems): against the standard's XSD when a folder holding
 ``Project.xsd`` and ``Codebook.xsd`` is given (qualcode does not ship them; they belong to the
-standard), then with the checks a schema cannot make (:mod:`.validation_checks`). Each problem is a :class:`Problem` with its file, archive member,
-line and GUID, and each fault gives one problem (a value the schema refuses is not reported
-again by qualcode's own checks).
+standard), then with the checks a schema cannot make (:mod:`.validation_checks`). Each problem
+is a :class:`Problem` with its file, archive member, line and GUID, and each fault gives one
+problem (a value the schema refuses is not reported again by qualcode's own checks).
 
 The file is also read with qualcode's importer: what makes the import fail is a problem, and
 positions are checked under the convention the importer reads them with (the producer's, from
