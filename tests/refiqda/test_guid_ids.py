@@ -111,3 +111,15 @@ def test_a_bare_qde_and_a_codebook_are_valid_too(
 )
 def test_the_quick_guid_check_agrees_with_the_pattern(ids: list[str]) -> None:
     assert _all_guids(ids) == all(_GUID.fullmatch(value) is not None for value in ids)
+
+
+def test_a_lone_surrogate_in_an_id_or_the_project_name_is_written_and_read_back(
+    tmp_path: Path, project_schema: etree.XMLSchema
+) -> None:
+    # a project made in Python may hold one; the GUID derived from it must not fail to encode
+    original = Project(name="a\ud800")
+    original.add(Code(id="code-\ud800", name="C"))
+    out = tmp_path / "odd.qdpx"
+    qualcode.save(original, out, target="nvivo")
+    assert_valid(project_schema, qde_of(out))
+    assert_projects_equal(original, qualcode.load(out))

@@ -65,7 +65,8 @@ def derived_id(*parts: str) -> str:
     :func:`uuid.uuid5` makes it, computed without building UUID objects (a project writes one
     per coding).
     """
-    h = hashlib.sha1(_NAMESPACE_BYTES + "/".join(parts).encode("utf-8")).hexdigest()
+    joined = "/".join(parts).encode("utf-8", "surrogatepass")  # a lone surrogate may be in a name
+    h = hashlib.sha1(_NAMESPACE_BYTES + joined).hexdigest()
     variant = "89ab"[int(h[16], 16) & 3]  # the RFC 4122 variant bits, 10xx
     return f"{h[:8]}-{h[8:12]}-5{h[13:16]}-{variant}{h[17:20]}-{h[20:32]}"
 
@@ -78,7 +79,9 @@ def derived_ids(ids: Iterable[str], suffix: str) -> list[str]:
     sha1, prefix, tail, variant = hashlib.sha1, _NAMESPACE_BYTES, "/" + suffix, _VARIANT_OF
     return [
         f"{h[:8]}-{h[8:12]}-5{h[13:16]}-{variant[h[16]]}{h[17:20]}-{h[20:32]}"
-        for h in (sha1(prefix + (i + tail).encode("utf-8")).hexdigest() for i in ids)
+        for h in (
+            sha1(prefix + (i + tail).encode("utf-8", "surrogatepass")).hexdigest() for i in ids
+        )
     ]
 
 
