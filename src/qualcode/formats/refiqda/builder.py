@@ -148,7 +148,9 @@ class ProjectBuilder(RelationsBuilder):
             attributes = {}
             for variable_id, element, text in raw.values:
                 value = self.value(variable_id, element, text, f"case {raw.name}")
-                if value is not None:
+                if value is not None and variable_id in attributes:
+                    self.report.add("second values of one variable (the first kept)", raw.name)
+                elif value is not None:
                     attributes[variable_id] = value
             code_ids = [c for c in raw.code_refs if c in self.project.codes]
             if len(code_ids) < len(raw.code_refs):
@@ -263,7 +265,9 @@ class ProjectBuilder(RelationsBuilder):
                     self.report.add("time points that are not whole numbers", source.name)
                 continue
             value = self.value(variable_id, element, text, source.name)
-            if value is not None:
+            if value is not None and variable_id in attributes:
+                self.report.add("second values of one variable (the first kept)", source.name)
+            elif value is not None:
                 attributes[variable_id] = value
         stored = self.stored.get(source.guid)
         document = Document(

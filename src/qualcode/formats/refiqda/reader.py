@@ -246,6 +246,9 @@ class QdeReader:
                 if found is not None:
                     self.extras = found
                     continue
+            if guid in self.notes:  # the first is kept, as for every other element
+                self.report.add("notes whose GUID is used twice (the later skipped)", name)
+                continue
             a = self.a(note)
             self.notes[guid] = _Note(
                 guid,

@@ -569,7 +569,13 @@ class SourceParser:
         self._holder_extras(element, source)
         for point in children(element, "SyncPoint"):
             p = self.attributes(point)
-            source.sync_points[p.guid()] = (
+            guid = p.guid()
+            if guid in source.sync_points:  # the first is kept, as for every other element
+                self.report.add(
+                    "sync points whose GUID is used twice (the later skipped)", source.name
+                )
+                continue
+            source.sync_points[guid] = (
                 p.optional_integer("timeStamp"),
                 p.optional_integer("position"),
             )

@@ -302,9 +302,19 @@ class Checker:
         )
 
     def _value_types(self) -> None:
-        """Each VariableValue holds the kind of value its variable's type asks for."""
+        """Each VariableValue holds the kind of value its variable's type asks for, and no case
+        or source holds two values of one variable."""
+        seen: set[tuple[str, int | None, str]] = set()
         for value in self.values:
             ref = child(value, "VariableRef")
+            owner = value.getparent()
+            target = guid_of(ref.get("targetGUID") or "") if ref is not None else ""
+            if owner is not None and target:
+                key = (owner.get("guid") or "", line_of(owner), target)
+                if key in seen:
+                    message = "<VariableValue> is a second value of the same variable here"
+                    self.problem(message + " (the importer keeps the first)", value, "value")
+                seen.add(key)
             found = (
                 self.defined.get(guid_of(ref.get("targetGUID") or "")) if ref is not None else None
             )
@@ -396,7 +406,9 @@ class Checker:
         length = offsets.external_length
         pairs = SpanReader(offsets, found.text)
         for selection in selections:
-            span = self._ordered(selection, "PlainTextSelection", "startPosition", "endPosition")
+            span = self._ordered(
+                selection, "PlainTextSelection", "startPosition", "endPosition", required=True
+            )
             if span is not None:
                 self._inside(selection, "PlainTextSelection", span, length, name)
                 if pairs.pairs:
@@ -430,18 +442,42 @@ class Checker:
             where[canonical_id(point.get("guid") or "")] = position
             if length is not None:
                 self._inside(point, "SyncPoint", (position, position), length, "Transcript")
+        points = {canonical_id(c.get("guid") or "") for c in element if local(c) == "SyncPoint"}
         for selection in element:
             if local(selection) != "TranscriptSelection":
                 continue
+            self._placeable(selection, points, where)
             first = where.get(canonical_id(selection.get("fromSyncPoint") or ""))
             last = where.get(canonical_id(selection.get("toSyncPoint") or ""))
             if first is not None and last is not None and first > last:
                 message = f"TranscriptSelection runs from position {first} back to {last}"
                 self.problem(message, selection, "span")
 
-    def _integer(self, element: Element, name: str, attribute: str) -> int | None:
+    def _placeable(self, selection: Element, points: set[str], where: dict[str, int]) -> None:
+        """A problem for a transcript selection the importer cannot place in its text: an end
+        without a sync point, or at a sync point without a position (a dangling reference is
+        reported by the reference check)."""
+        for attribute in ("fromSyncPoint", "toSyncPoint"):
+            target = canonical_id(selection.get(attribute) or "")
+            if not target:
+                message = f"<TranscriptSelection> has no {attribute}: it cannot be placed"
+            elif target in points and target not in where:
+                message = (
+                    f"<TranscriptSelection> {attribute} names a sync point without a readable"
+                    " position: it cannot be placed"
+                )
+            else:
+                continue
+            self.problem(message, selection, "span", attribute=attribute)
+
+    def _integer(
+        self, element: Element, name: str, attribute: str, required: bool = False
+    ) -> int | None:
         value = element.get(attribute)
         if value is None:
+            if required:
+                message = f"<{name}> has no {attribute}"
+                self.problem(message, element, "span", attribute=attribute)
             return None
         try:
             return int(value.strip())
@@ -455,10 +491,10 @@ class Checker:
             return None
 
     def _ordered(
-        self, element: Element, name: str, first: str, last: str
+        self, element: Element, name: str, first: str, last: str, required: bool = False
     ) -> tuple[int, int] | None:
-        start = self._integer(element, name, first)
-        end = self._integer(element, name, last)
+        start = self._integer(element, name, first, required)
+        end = self._integer(element, name, last, required)
         if start is None or end is None:
             return None
         if start > end:
