@@ -367,6 +367,28 @@ def test_guide_from_a_toml_file_names_the_codes(tmp_path: Path) -> None:
     ]
 
 
+def test_two_guide_questions_of_one_name_are_an_error(tmp_path: Path) -> None:
+    # they were merged into one code silently, the second question lost
+    guide = tmp_path / "guide.toml"
+    guide.write_text(
+        '[[question]]\nname = "A"\ntext = "How did you start?"\n'
+        '\n[[question]]\nname = "A"\ntext = "What was hard?"\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(OptionError, match="guide questions 1 and 2 are both named 'A'") as error:
+        run(interview_project(), by="question", rules=str(guide))
+    assert error.value.path == str(guide)
+    with pytest.raises(OptionError, match="guide questions 1 and 4 are both named"):
+        run(interview_project(), by="question", guide=[*GUIDE, GUIDE[0]])
+
+
+@pytest.mark.parametrize("roles", ["PN1=,I?=interviewer", "=participant", {"PN1": " "}])
+def test_a_role_or_speaker_left_empty_is_an_error(roles: object) -> None:
+    # 'PN1=' made a code with an empty name under Speakers
+    with pytest.raises(OptionError, match="option 'roles'"):
+        run(interview_project(), by="speaker", roles=roles)
+
+
 def test_guide_from_a_text_file_one_question_a_line(tmp_path: Path) -> None:
     guide = tmp_path / "guide.txt"
     guide.write_text("# our guide\n" + "\n".join(GUIDE) + "\n", encoding="utf-8")

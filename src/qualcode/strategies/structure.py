@@ -343,7 +343,16 @@ def _guide_items(items: Any, path: Path | None) -> tuple[GuideQuestion, ...]:
         question = " ".join(question.split())
         if not question:
             raise OptionError(f"guide question {number} is empty", path=path, hint=hint)
-        questions.append(GuideQuestion(name.strip() or _short(question), question))
+        code_name = name.strip() or _short(question)
+        twin = next((i for i, q in enumerate(questions, 1) if q.name == code_name), None)
+        if twin is not None:
+            raise OptionError(
+                f"guide questions {twin} and {number} are both named {code_name!r}; each "
+                "question becomes a code of its own",
+                path=path,
+                hint="give each question a name of its own (name = '...')",
+            )
+        questions.append(GuideQuestion(code_name, question))
     return tuple(questions)
 
 

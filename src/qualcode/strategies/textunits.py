@@ -289,7 +289,7 @@ class Options:
                 if not part.strip():
                     continue
                 key, sep, item = part.partition("=")
-                if not sep or not key.strip():
+                if not sep or not key.strip() or not item.strip():
                     raise self._error(name, value, "pairs like 'PN*=participant,I?=interviewer'")
                 pairs.append((key.strip(), item.strip()))
             return tuple(pairs)
@@ -297,7 +297,9 @@ class Options:
             for key, item in value.items():
                 if not isinstance(key, str) or not isinstance(item, str):
                     raise self._error(name, value, "a mapping of strings to strings")
-                pairs.append((key, item))
+                if not key.strip() or not item.strip():
+                    raise self._error(name, value, "a mapping of names to names, none empty")
+                pairs.append((key.strip(), item.strip()))
             return tuple(pairs)
         raise self._error(name, value, "a mapping or pairs like 'PN*=participant'")
 
