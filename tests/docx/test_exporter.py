@@ -343,3 +343,34 @@ def test_anchored_memos_round_trip_as_memo_comments(shared_dir: Path, tmp_path: 
         return sorted(found)
 
     assert memos(second) == memos(first)
+
+
+def test_a_code_named_like_a_memo_is_not_read_back_as_one(tmp_path: Path) -> None:
+    # a comment that starts with "Memo:" is read as a memo: such a code goes after another
+    # code of the same comment, or, alone, its loss is reported
+    project = Project(name="memo-like")
+    project.add(Coder(id=new_id(), name="Ann"))
+    coder = next(iter(project.coders)).id
+    memo_like = project.add_code(Code(id=new_id(), name="Memo: not a memo"))
+    trust = project.add_code(Code(id=new_id(), name="Trust"))
+    text = "We trusted them. Later on we did not."
+    project.add_document(Document(id="d", name="d", text=text))
+    for code, (start, end) in ((memo_like, (0, 16)), (trust, (0, 16)), (memo_like, (17, 37))):
+        project.add_coding(
+            Coding(
+                id=new_id(), document_id="d", code_id=code.id, start=start, end=end, coder_id=coder
+            )
+        )
+    report = save(project, tmp_path / "out.docx")
+    lost = [loss.what for loss in report]
+    assert lost == [
+        "codings of a code named 'Memo: not a memo' (Word comments starting 'Memo:' read back"
+        " as memos)"
+    ]
+    back = load(tmp_path / "out.docx")
+    assert sorted(codings_of(back)) == [
+        (0, 16, ("Memo: not a memo",), "Ann"),
+        (0, 16, ("Trust",), "Ann"),
+    ]
+    (memo,) = back.memos
+    assert memo.text == "not a memo"

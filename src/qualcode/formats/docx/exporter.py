@@ -27,7 +27,7 @@ from typing import Any
 from qualcode.errors import OptionError
 from qualcode.fileio import atomic_output
 from qualcode.formats.base import Exporter
-from qualcode.formats.docx.comments import HIGHLIGHT_COLOURS, MEMO_PREFIX
+from qualcode.formats.docx.comments import HIGHLIGHT_COLOURS, MEMO_PREFIX, memo_prefixed
 from qualcode.formats.docx.package import MC, W14, W15, R, W
 from qualcode.model import Coding, Document, Memo, ProvenanceMethod, SourceKind
 from qualcode.project import Project
@@ -170,6 +170,7 @@ def build_docx(
                 colour = _nearest_highlight(project.codes[coding.code_id].color)
                 if colour:
                     paint.append((start, end, colour))
+        paths = _not_read_as_memo(paths, report)
         para_id = sheet.add(coder_id, members[0].created, CODES_SEPARATOR.join(paths), start, end)
         replies = {m.id: m for c in members for m in memos_by_target.get(c.id, ())}
         for memo in replies.values():
@@ -511,6 +512,20 @@ def _right_to_left(line: str) -> bool:
         if direction == "L":
             return False
     return False
+
+
+def _not_read_as_memo(paths: list[str], report: LossReport) -> list[str]:
+    """The code paths of one comment, ordered so that it does not start with ``Memo:`` (the
+    importer reads such a comment as a memo); where every path does, the loss is reported."""
+    if memo_prefixed(paths[0]) is None:
+        return paths
+    plain = [path for path in paths if memo_prefixed(path) is None]
+    if plain:
+        return plain + [path for path in paths if memo_prefixed(path) is not None]
+    report.add(
+        f"codings of a code named {paths[0]!r} (Word comments starting 'Memo:' read back as memos)"
+    )
+    return paths
 
 
 def _nearest_highlight(colour: str | None) -> str:
