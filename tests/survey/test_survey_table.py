@@ -180,6 +180,21 @@ def test_an_empty_table_is_an_error(tmp_path: Path) -> None:
         qualcode.load(write(tmp_path, "empty.csv", b"\n\n"))
 
 
+def test_a_repeated_header_never_takes_the_name_of_another_column(tmp_path: Path) -> None:
+    # the second "q" became "q (2)", and the file's own "q (2)" was renamed "q (2) (2)"
+    data = b"id,q,q,q (2),column 4,\n1,a,b,c,d,e\n"
+    result = qualcode.read(write(tmp_path, "dup.csv", data), text_columns="q (2)")
+    assert answers(result.project) == {"1: q (2)": "c"}
+    names = [variable.name for variable in result.project.variables]
+    assert names == ["q", "q (3)", "column 4", "column 6"]
+    assert result.report.warnings == ["dup.csv: column 'q' appears twice; the second is q (3)"]
+
+
+def test_a_text_column_named_twice_gives_one_document(tmp_path: Path) -> None:
+    project = load_csv(tmp_path, CSV.encode(), text_columns="q2_wishes,q2_wishes")
+    assert [d.name for d in project.documents] == ["R1: q2_wishes", "R3: q2_wishes"]
+
+
 # -- XLSX -------------------------------------------------------------------------------------
 
 

@@ -386,19 +386,31 @@ def _names(value: Any) -> list[str]:
 
 
 def _unique_header(header: Sequence[str], report: LossReport, where: str) -> list[str]:
+    """The column names, each its own: a repeated one gets " (2)", " (3)"... (never a name
+    another column of the file already has), an empty one "column N"."""
+    stripped = [raw.strip().lstrip("\ufeff") for raw in header]
+    taken = set(stripped)
     names: list[str] = []
     seen: set[str] = set()
-    for index, raw in enumerate(header):
-        name = raw.strip().lstrip("\ufeff") or f"column {index + 1}"
+    for index, raw in enumerate(stripped):
+        name = raw or _free(f"column {index + 1}", taken | seen)
         if name in seen:
-            count = 2
-            while f"{name} ({count})" in seen:
-                count += 1
-            report.warn(f"{where}: column {name!r} appears twice; the second is {name} ({count})")
-            name = f"{name} ({count})"
+            renamed = _free(name, taken | seen)
+            report.warn(f"{where}: column {name!r} appears twice; the second is {renamed}")
+            name = renamed
         seen.add(name)
         names.append(name)
     return names
+
+
+def _free(name: str, used: set[str]) -> str:
+    """``name``, or ``name (2)``, ``name (3)``... whichever is not in ``used``."""
+    if name not in used:
+        return name
+    count = 2
+    while f"{name} ({count})" in used:
+        count += 1
+    return f"{name} ({count})"
 
 
 def _column(header: list[str], name: str, path: Path, role: str) -> int:
@@ -537,8 +549,8 @@ def _text_columns(
     report: LossReport,
 ) -> list[int]:
     names = _names(options.get("text_columns", options.get("text_column")))
-    if names:
-        return [_column(header, name, path, "text") for name in names]
+    if names:  # each column once, however often it is named
+        return list(dict.fromkeys(_column(header, name, path, "text") for name in names))
     best: tuple[float, int] | None = None
     for index in range(len(header)):
         if index == id_index:
