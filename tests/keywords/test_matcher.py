@@ -119,6 +119,21 @@ def test_bidirectional_marks_do_not_hide_words() -> None:
     assert [q for _, q in found([term("שלום"), term("na")], text)] == ["שלום", "NA"]
 
 
+def test_typographic_apostrophes_count_as_ascii_ones() -> None:
+    # Word types "I’ve"; a rules file usually says "I've"
+    entries = [term("I've"), term("don’t"), Entry(kind="regex", pattern=r"\bcan't\b")]
+    text = "I’ve said I've; don't and don’t; I canʼt, can’t. Caf\u0065\u0301’s own."
+    assert found(entries, text) == [
+        ("I've", "I’ve"),
+        ("I've", "I've"),
+        ("don’t", "don't"),
+        ("don’t", "don’t"),
+        (r"\bcan't\b", "canʼt"),
+        (r"\bcan't\b", "can’t"),
+    ]
+    assert found([term("café's")], text) == [("café's", "Cafe\u0301’s")]
+
+
 def test_regular_expressions() -> None:
     entries = [Entry(kind="regex", pattern=r"\bshadow(ed|ing)\b")]
     assert [q for _, q in found(entries, "Shadowed; shadowing; shadows")] == [

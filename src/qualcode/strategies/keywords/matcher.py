@@ -16,7 +16,9 @@ where there are none. Stemmed terms and regular expressions are found by their o
 
 Terms and text are compared in Unicode NFC (see :mod:`.composition`): a term written with "é"
 finds the same word stored as "e" and a combining accent. Regular expressions, too, see the text
-in NFC.
+in NFC. The typographic apostrophes (U+2019, as word processors type it, and U+02BC) count as the
+ASCII one in terms and text alike, so "I've" finds "I’ve" (regular expressions, too, see the
+text with ASCII apostrophes); one character stands for one, so positions do not move.
 """
 
 from __future__ import annotations
@@ -375,6 +377,16 @@ class _TermGroup:
         return tuple(resolved)
 
 
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u02bc": "'"})
+
+
+def plain_apostrophes(text: str) -> str:
+    """``text`` with typographic apostrophes as ASCII ones (one character for one)."""
+    if "\u2019" not in text and "\u02bc" not in text:
+        return text
+    return text.translate(_APOSTROPHES)
+
+
 class Matcher:
     """Finds all entries in a text: terms through shared trie passes, then stems and expressions.
 
@@ -388,6 +400,8 @@ class Matcher:
         self.expressions: list[tuple[re.Pattern[str], int]] = []
         for index, entry in enumerate(self.entries):
             pattern = unicodedata.normalize("NFC", entry.pattern)
+            if entry.kind != "regex":
+                pattern = plain_apostrophes(pattern)
             if entry.kind == "term":
                 tokens = term_tokens(
                     pattern,
@@ -418,9 +432,10 @@ class Matcher:
         """``(start, end, entry)`` of every match, sorted by start, end and entry."""
         composed = ComposedText(text)
         if composed.text is text:
-            return self._find(text)
+            return self._find(plain_apostrophes(text))
         start, end = composed.start, composed.end
-        return [(start(s), end(e), entry) for s, e, entry in self._find(composed.text)]
+        found = self._find(plain_apostrophes(composed.text))
+        return [(start(s), end(e), entry) for s, e, entry in found]
 
     def _find(self, text: str) -> list[tuple[int, int, int]]:
         lowered: str | None = text.lower()
