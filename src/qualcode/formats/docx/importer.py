@@ -99,21 +99,22 @@ def read_docx(path: str | Path, data: bytes | None = None, **options: Any) -> Im
             path=path,
             hint="open the file in Word and save it again as .docx",
         )
-    notes = _notes(package) if rule is NotesRule.END else {}
-    layout = extract(body, notes, rule)
-    if not layout.text.strip():
-        raise ParseError(
-            "the document has no text to code",
-            path=path,
-            hint="check that this is the right file; text in text boxes, headers or pictures "
-            "is not read, so move it into the body of the document",
-        )
     styles_part = package.related("styles")
     styles = (
         _style_sheet(package, styles_part)
         if styles_part and package.has(styles_part)
         else read_styles(None)
     )
+    notes = _notes(package) if rule is NotesRule.END else {}
+    layout = extract(body, notes, rule, styles.hidden)
+    if not layout.text.strip():
+        raise ParseError(
+            "the document has no text to code",
+            path=path,
+            hint="check that this is the right file; text in text boxes, headers or pictures "
+            "is not read, and neither is hidden text, so move it into the body of the document "
+            "or unhide it",
+        )
     document = Document(
         id=new_id(),
         name=path.stem,
@@ -131,6 +132,8 @@ def read_docx(path: str | Path, data: bytes | None = None, **options: Any) -> Im
     apply_highlights(project, document, layout, comment_options)
     for what, count in sorted(layout.skipped.items()):
         report.add(f"{what} (not text)", path.name, count)
+    if layout.hidden_characters:
+        report.add("characters of hidden text (left out)", path.name, layout.hidden_characters)
     return ImportResult(project, report)
 
 

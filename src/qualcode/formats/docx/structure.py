@@ -3,7 +3,9 @@
 Style names come from ``styles.xml`` (the name a user sees in Word, e.g. ``heading 1``), and a
 paragraph without a style gets the default paragraph style's name. The heading level of a paragraph
 is, in this order: its own outline level, its style's outline level (following ``basedOn``), or the
-number in a style named ``heading N``; body text is level 0.
+number in a style named ``heading N``; body text is level 0. The paragraph and character styles
+that hide text (``w:vanish`` in their run properties) are read too, for
+:class:`qualcode.formats.docx.text.HiddenStyles`.
 
 Speaker turns are found in the canonical text with :func:`qualcode.text.speaker_turns`, using the
 built-in label patterns (``Name:``, ``NAME:``, ``[Name]``, ``Name (00:01:02):``) or the user's own.
@@ -19,12 +21,13 @@ from lxml import etree
 
 from qualcode.errors import OptionError
 from qualcode.formats.docx.package import W
-from qualcode.formats.docx.text import RawParagraph
+from qualcode.formats.docx.text import HiddenStyles, RawParagraph, on_off
 from qualcode.model import Paragraph, SpeakerTurn
 from qualcode.text import speaker_turns
 
 _STYLE, _NAME, _BASED_ON = f"{{{W}}}style", f"{{{W}}}name", f"{{{W}}}basedOn"
 _PPR, _OUTLINE = f"{{{W}}}pPr", f"{{{W}}}outlineLvl"
+_RPR, _VANISH = f"{{{W}}}rPr", f"{{{W}}}vanish"
 _VAL, _TYPE, _STYLE_ID, _DEFAULT = (
     f"{{{W}}}val",
     f"{{{W}}}type",
@@ -49,6 +52,8 @@ class StyleSheet:
 
     styles: dict[str, _Style] = attrs.field(factory=dict)
     default_id: str = ""
+    hidden: HiddenStyles = attrs.field(factory=HiddenStyles)
+    """The paragraph and character styles that hide text."""
 
     def name(self, style_id: str) -> str:
         """The style's display name (its id when the style is not defined)."""
@@ -80,12 +85,23 @@ def read_styles(root: etree._Element | None) -> StyleSheet:
     sheet = StyleSheet()
     if root is None:
         return sheet
+    # style type -> style id -> (based on, whether it sets w:vanish on)
+    toggles: dict[str, dict[str, tuple[str | None, bool]]] = {"paragraph": {}, "character": {}}
     for element in root.iterchildren(_STYLE):
-        if element.get(_TYPE, "paragraph") != "paragraph":
+        style_type = element.get(_TYPE, "paragraph")
+        if style_type not in toggles:
             continue
         style_id = element.get(_STYLE_ID, "")
-        name = element.find(_NAME)
         based_on = element.find(_BASED_ON)
+        run_properties = element.find(_RPR)
+        vanish = run_properties.find(_VANISH) if run_properties is not None else None
+        toggles[style_type][style_id] = (
+            based_on.get(_VAL) if based_on is not None else None,
+            vanish is not None and on_off(vanish),
+        )
+        if style_type != "paragraph":
+            continue
+        name = element.find(_NAME)
         properties = element.find(_PPR)
         outline: int | None = None
         if properties is not None:
@@ -99,7 +115,32 @@ def read_styles(root: etree._Element | None) -> StyleSheet:
         )
         if element.get(_DEFAULT) in ("1", "true", "on") and not sheet.default_id:
             sheet.default_id = style_id
+    hidden_paragraph = _toggled(toggles["paragraph"])
+    if sheet.default_id in hidden_paragraph:
+        hidden_paragraph.add("")
+    sheet.hidden = HiddenStyles(
+        paragraph=frozenset(hidden_paragraph), character=frozenset(_toggled(toggles["character"]))
+    )
     return sheet
+
+
+def _toggled(styles: dict[str, tuple[str | None, bool]]) -> set[str]:
+    """The styles whose chain (the style and those it is based on) turns a toggle on an odd
+    number of times, i.e. leaves it on."""
+    found: set[str] = set()
+    if not any(on for _based_on, on in styles.values()):
+        return found
+    for style_id in styles:
+        seen: set[str] = set()
+        state = False
+        current: str | None = style_id
+        while current is not None and current in styles and current not in seen:
+            seen.add(current)
+            current, on = styles[current]
+            state ^= on
+        if state:
+            found.add(style_id)
+    return found
 
 
 def paragraphs(raw: Iterable[RawParagraph], styles: StyleSheet, text: str) -> list[Paragraph]:

@@ -17,6 +17,12 @@ The rules (documented for users in ``docs/howto/coding-in-word.md``):
   notes are left out.
 - Headers, footers, comments' own text, field instructions, drawings, pictures, text boxes and
   equations are not part of the text (the import report counts what was skipped).
+- Hidden text (``w:vanish``) is left out, and the import report counts its characters. A run is
+  hidden by its own properties (``w:vanish``, or ``w:val="false"`` to show it whatever its
+  styles say) or, when they say nothing, by its character style and its paragraph's style
+  (see :class:`HiddenStyles`). ``w:webHidden`` (hidden in web layout only) and ``w:specVanish``
+  (which only hides a paragraph mark) do not hide text; a hidden paragraph mark does not join
+  its paragraph to the next one.
 
 Characters are kept exactly (no Unicode normalisation, no quote or dash substitution), so offsets
 into this text are stable. While walking, the positions of comment anchors and highlighted runs are
@@ -57,6 +63,7 @@ FOOTNOTE_REFERENCE, ENDNOTE_REFERENCE = _w("footnoteReference"), _w("endnoteRefe
 FOOTNOTE_REF, ENDNOTE_REF = _w("footnoteRef"), _w("endnoteRef")
 NO_BREAK_HYPHEN, SYM = _w("noBreakHyphen"), _w("sym")
 HIGHLIGHT, PSTYLE, OUTLINE_LVL = _w("highlight"), _w("pStyle"), _w("outlineLvl")
+VANISH, RSTYLE = _w("vanish"), _w("rStyle")
 DRAWING, PICT, OBJECT = _w("drawing"), _w("pict"), _w("object")
 ALTERNATE_CONTENT = f"{{{MC}}}AlternateContent"
 VAL, ID, TYPE, CHAR = _w("val"), _w("id"), _w("type"), _w("char")
@@ -74,6 +81,28 @@ _NOT_TEXT = {
     f"{{{MATH}}}oMath": "equations",
     f"{{{MATH}}}oMathPara": "equations",
 }
+
+
+_OFF = frozenset({"0", "false", "off", "no"})
+
+
+def on_off(element: etree._Element) -> bool:
+    """The value of an on/off property such as ``<w:vanish/>`` (no ``w:val`` means on)."""
+    return element.get(VAL, "").strip().lower() not in _OFF
+
+
+@attrs.frozen
+class HiddenStyles:
+    """The styles under which a run's text is hidden (``w:vanish`` in their run properties).
+
+    ``w:vanish`` is a toggle property: in the style hierarchy each style (and each style it is
+    based on) that sets it toggles it, so a run whose own properties do not say is hidden when
+    exactly one of its paragraph's style and its character style is in these sets. A paragraph
+    without a style uses the default paragraph style, listed here under ``""``.
+    """
+
+    paragraph: frozenset[str] = frozenset()
+    character: frozenset[str] = frozenset()
 
 
 class NotesRule(enum.StrEnum):
@@ -107,6 +136,8 @@ class Layout:
     comment_references: dict[str, int]
     highlights: list[tuple[int, int, str]]
     skipped: Counter[str]
+    hidden_characters: int = 0
+    """How many characters of hidden text were left out."""
 
 
 @attrs.define
@@ -119,8 +150,13 @@ class _Note:
 class _Walker:
     """One pass over the body (and the notes), appending text and recording positions."""
 
-    def __init__(self, notes: NotesRule) -> None:
+    def __init__(self, notes: NotesRule, hidden: HiddenStyles) -> None:
         self.notes_rule = notes
+        self.hidden_styles = hidden
+        self.paragraph_hidden = False
+        self.may_hide = True
+        """Whether any run may be hidden (else :meth:`hidden` is not asked)."""
+        self.hidden_characters = 0
         self.parts: list[str] = []
         self.pos = 0
         self.lines = 0
@@ -183,6 +219,7 @@ class _Walker:
         fresh = self.new_line()
         start = self.pos
         style_id, outline, mark_deleted = _paragraph_properties(paragraph)
+        self.paragraph_hidden = style_id in self.hidden_styles.paragraph
         if self.prefix_label:
             self.emit(self.prefix_label + " ")
             self.prefix_label = ""
@@ -224,8 +261,10 @@ class _Walker:
             if child.tag == P:
                 if written:
                     self.emit(" ")
+                style_id = _paragraph_properties(child)[0]
                 if not written:
-                    first_style = _paragraph_properties(child)[0]
+                    first_style = style_id
+                self.paragraph_hidden = style_id in self.hidden_styles.paragraph
                 self.inline(child)
                 written += 1
             elif child.tag == TBL:
@@ -272,6 +311,9 @@ class _Walker:
             target[marker.get(ID, "")] = self.pos
 
     def run(self, run: etree._Element) -> None:
+        if self.may_hide and self.hidden(run):
+            self.hidden_run(run)
+            return
         start = self.pos
         colour = ""
         for child in run:
@@ -308,6 +350,37 @@ class _Walker:
                 self.skipped[_NOT_TEXT[tag]] += 1
         if colour and self.pos > start:
             self.highlights.append((start, self.pos, colour))
+
+    def hidden(self, run: etree._Element) -> bool:
+        """Whether a run's text is hidden: its own ``w:vanish``, else its styles' (toggled)."""
+        properties = run.find(RPR)
+        style_id = ""
+        if properties is not None:
+            for child in properties:
+                if child.tag == VANISH:
+                    return on_off(child)  # direct formatting is absolute
+                if child.tag == RSTYLE:
+                    style_id = child.get(VAL, "")
+        return self.paragraph_hidden != (style_id in self.hidden_styles.character)
+
+    def hidden_run(self, run: etree._Element) -> None:
+        """A hidden run adds no text; its characters are counted and its markers kept."""
+        for child in run:
+            tag = child.tag
+            if tag == T:
+                self.hidden_characters += len(child.text or "")
+            elif tag in (TAB, BR, CR, NO_BREAK_HYPHEN):
+                self.hidden_characters += 1
+            elif tag == SYM:
+                self.hidden_characters += len(_symbol(child.get(CHAR, "")))
+            elif tag == COMMENT_REFERENCE:
+                self.references.setdefault(child.get(ID, ""), self.pos)
+            elif tag in (FOOTNOTE_REF, ENDNOTE_REF) and self.mark_label:
+                # a note's hidden mark: the note is in the text (its reference was seen), so it
+                # keeps its label
+                self.emit(self.mark_label)
+                self.mark_label = ""
+            # a hidden note reference is not seen, so its note is not in the text either
 
     def note_reference(self, kind: str, note_id: str) -> None:
         if self.notes_rule is NotesRule.OMIT or self.in_note:
@@ -350,6 +423,7 @@ class _Walker:
             comment_references=self.references,
             highlights=self.highlights,
             skipped=self.skipped,
+            hidden_characters=self.hidden_characters,
         )
 
 
@@ -357,12 +431,19 @@ def extract(
     body: etree._Element,
     notes: dict[str, dict[str, etree._Element]] | None = None,
     rule: NotesRule = NotesRule.END,
+    hidden: HiddenStyles | None = None,
 ) -> Layout:
     """The canonical text of ``body`` (a ``w:body``) and the notes it refers to.
 
-    ``notes`` maps ``"footnote"``/``"endnote"`` to their elements by id (see :func:`index_notes`).
+    ``notes`` maps ``"footnote"``/``"endnote"`` to their elements by id (see :func:`index_notes`);
+    ``hidden`` names the styles that hide text (from ``styles.xml``; none when not given).
     """
-    walker = _Walker(rule)
+    walker = _Walker(rule, hidden or HiddenStyles())
+    # most documents hide nothing: then runs are not checked one by one
+    walker.may_hide = bool(walker.hidden_styles.paragraph or walker.hidden_styles.character)
+    if not walker.may_hide:
+        parts = [body, *(n for kind in (notes or {}).values() for n in kind.values())]
+        walker.may_hide = any(next(part.iter(VANISH), None) is not None for part in parts)
     walker.block(body)
     if rule is NotesRule.END and walker.notes:
         walker.write_notes(notes or {})
