@@ -512,3 +512,18 @@ def test_a_renamed_suggestion_does_not_block_a_second_run() -> None:
     assert again.codes[0].id != code.id
     assert project.cases[case.id].name == "Researcher two"
     assert len(project.cases.by_name("I2")) == 1
+
+
+def test_options_of_another_mode_are_named_in_a_warning() -> None:
+    # they were ignored without a word (while --scheduler with a serial runner is refused)
+    result = run(interview_project(), by="heading", roles="PN*=participant", min_similarity=0.3)
+    assert result.warnings == [
+        "option 'roles' is for by=speaker; with by=heading it is ignored",
+        "option 'min_similarity' is for by=question; with by=heading it is ignored",
+    ]
+    assert run(interview_project(), by="speaker", label=False).warnings == []
+
+
+def test_a_similarity_above_one_is_an_error() -> None:
+    with pytest.raises(OptionError, match="option 'min_similarity'.*from 0.0 to 1.0"):
+        run(interview_project(), by="question", guide=GUIDE, min_similarity=2)

@@ -396,6 +396,7 @@ class StructureStrategy(Strategy):
         settings = self._settings(given)
         root = given.string("root", DEFAULT_ROOTS[settings.by]).strip()
         make_cases = given.boolean("cases", False)
+        ignored = self._options_of_other_modes(given, settings.by)
         documents = [d for d in project.documents if d.text.strip()]
         if not documents:
             raise EmptyCorpusError(
@@ -406,7 +407,7 @@ class StructureStrategy(Strategy):
         results = runner.map(code_document, tasks)
         parameters = {"by": settings.by, "root": root, **_parameters(settings)}
         coder = machine_coder(self.name, self.version)
-        result = StrategyResult(coder=coder)
+        result = StrategyResult(coder=coder, warnings=ignored)
         codes: dict[tuple[str, ...], str] = {}
         root_path: tuple[str, ...] = (root,) if root else ()
         for question in settings.guide:  # the guide is a codebook: every question is a code
@@ -441,6 +442,18 @@ class StructureStrategy(Strategy):
             result.warnings.append(_no_interviewer(documents, settings))
         return result
 
+    def _options_of_other_modes(self, given: Options, by: str) -> list[str]:
+        """A warning for each option given that only another ``by`` uses (each option's help
+        starts with the modes it belongs to, e.g. ``speaker/question:``)."""
+        warnings = []
+        for name in given.values:
+            modes = self.options[name].partition(":")[0].split("/")
+            if all(mode in MODES for mode in modes) and by not in modes:
+                warnings.append(
+                    f"option {name!r} is for by={' or by='.join(modes)}; with by={by} it is ignored"
+                )
+        return warnings
+
     def _settings(self, given: Options) -> Settings:
         by = given.string("by", "heading", MODES)
         guide: tuple[GuideQuestion, ...] = ()
@@ -460,7 +473,7 @@ class StructureStrategy(Strategy):
             speakers=given.strings("speakers", ()),
             interviewers=given.strings("interviewers", DEFAULT_INTERVIEWERS),
             guide=guide,
-            min_similarity=given.number("min_similarity", 0.15),
+            min_similarity=given.number("min_similarity", 0.15, maximum=1.0),
             follow_ups=given.string("follow_ups", "previous", ("previous", "skip")),
         )
 

@@ -251,7 +251,9 @@ class Options:
             raise self._error(name, value, f"a whole number of at least {minimum}")
         return number
 
-    def number(self, name: str, default: float, minimum: float = 0.0) -> float:
+    def number(
+        self, name: str, default: float, minimum: float = 0.0, maximum: float | None = None
+    ) -> float:
         value = self.values.get(name, default)
         try:
             number = float(value)
@@ -259,6 +261,8 @@ class Options:
             raise self._error(name, value, "a number") from None
         if isinstance(value, bool) or number != number or number < minimum:
             raise self._error(name, value, f"a number of at least {minimum}")
+        if maximum is not None and number > maximum:
+            raise self._error(name, value, f"a number from {minimum} to {maximum}")
         return number
 
     def boolean(self, name: str, default: bool) -> bool:
