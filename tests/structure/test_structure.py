@@ -525,5 +525,5 @@ def test_options_of_another_mode_are_named_in_a_warning() -> None:
 
 
 def test_a_similarity_above_one_is_an_error() -> None:
-    with pytest.raises(OptionError, match="option 'min_similarity'.*from 0.0 to 1.0"):
+    with pytest.raises(OptionError, match=r"option 'min_similarity'.*from 0\.0 to 1\.0"):
         run(interview_project(), by="question", guide=GUIDE, min_similarity=2)
