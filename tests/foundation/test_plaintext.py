@@ -71,3 +71,16 @@ def test_empty_file_is_an_empty_document(tmp_path: Path) -> None:
     source.write_bytes(b"")
     (document,) = check_importer(PlainTextImporter, source).project.documents
     assert document.text == ""
+
+
+@pytest.mark.parametrize("data", [b"", b"\xef\xbb\xbf", b" \r\n\t\n"])
+def test_a_file_without_text_gives_an_empty_document_and_says_so(
+    tmp_path: Path, data: bytes
+) -> None:
+    source = tmp_path / "empty.txt"
+    source.write_bytes(data)
+    result = qualcode.read(source)
+    assert [d.name for d in result.project.documents] == ["empty"]
+    assert result.report.warnings == [
+        "empty.txt: the file holds no text (an empty document was made)"
+    ]

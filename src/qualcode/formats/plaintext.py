@@ -16,6 +16,7 @@ from qualcode.formats.base import Importer, ImportResult
 from qualcode.hookspecs import hookimpl
 from qualcode.model import Document, DocumentKind, new_id
 from qualcode.project import Project
+from qualcode.reports import LossReport
 from qualcode.text import decode
 
 
@@ -45,7 +46,10 @@ class PlainTextImporter(Importer):
                 text_origin=decoded.origin,
             )
         )
-        return ImportResult(project)
+        report = LossReport()
+        if not decoded.text.strip():
+            report.warn(f"{path.name}: the file holds no text (an empty document was made)")
+        return ImportResult(project, report)
 
 
 @hookimpl
