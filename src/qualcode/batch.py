@@ -387,6 +387,18 @@ def _assign(
             source.add_document(attrs.evolve(document, **changes), replace=True)
 
 
+class NothingImportedError(QualcodeError):
+    """Every input failed (with ``keep_going``): :attr:`result` says why each one did."""
+
+    def __init__(self, result: BatchResult, target: Path) -> None:
+        super().__init__(
+            f"none of the {len(result.outcomes)} file(s) could be imported; nothing was written",
+            path=target,
+            hint="see the skipped files above",
+        )
+        self.result = result
+
+
 def import_into(
     inputs: Sequence[str | Path],
     target: str | Path,
@@ -417,11 +429,7 @@ def import_into(
         project = Project(name=_project_name(target))
     result = batch.run(project, keep_going, progress)
     if not result.imported:
-        raise QualcodeError(
-            f"none of the {len(result.outcomes)} file(s) could be imported; nothing was written",
-            path=target,
-            hint="see the errors above",
-        )
+        raise NothingImportedError(result, target)
     result.export_report = save(result.project, target, exporter, plugins=plugins)
     result.written = target
     return result

@@ -108,6 +108,23 @@ def test_a_bad_file_is_exit_code_1_and_writes_nothing(
     assert [d.name for d in qualcode.load(target).documents] == ["good"]
 
 
+def test_when_every_file_fails_the_reasons_are_printed_before_the_error(
+    tmp_path: Path, runner: CliRunner, app: typer.Typer
+) -> None:
+    # the error said "see the errors above" and there were none
+    (tmp_path / "broken.docx").write_bytes(b"not a zip")
+    write(tmp_path / "empty.vtt", "")
+    target = tmp_path / "study.qualcode.json"
+    arguments = [str(tmp_path / "broken.docx"), str(tmp_path / "empty.vtt")]
+    result = runner.invoke(app, ["import", *arguments, "--into", str(target), "--keep-going"])
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert [line.split(":")[0] for line in lines] == ["skipped", "skipped", "error"]
+    assert "broken.docx" in lines[0] and "empty.vtt" in lines[1]
+    assert "none of the 2 file(s) could be imported" in lines[2]
+    assert not target.exists()
+
+
 @pytest.mark.parametrize(
     "arguments",
     [

@@ -420,3 +420,52 @@ def test_convert_refuses_a_lone_surrogate_in_one_line(tmp_path: Path) -> None:
         (line,) = result.output.strip().splitlines()
         assert "text holds a lone surrogate (U+D800) at character 1" in line
         assert not (tmp_path / output).exists()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('{"format": "qualcode", "x": NaN}', "NaN is not a number JSON allows"),
+        ('{"format": "qualcode", "x": -Infinity}', "-Infinity is not a number JSON allows"),
+        ('{"format": "qualcode", "x": 1e400}', "1e400 is too large a number"),
+        ('{"format": "qualcode", "x": ' + "9" * 5000 + "}", "of 5000 digits is too long"),
+        ('{"format": "qualcode", "x": ' + "[" * 100_000 + "]" * 100_000 + "}", "too deeply"),
+    ],
+    ids=["nan", "infinity", "overflow", "digits", "depth"],
+)
+def test_numbers_and_depths_json_cannot_hold_are_one_clear_error(
+    tmp_path: Path, text: str, expected: str
+) -> None:
+    # they leaked RecursionError and ValueError, or were read as non-finite floats
+    path = tmp_path / "odd.qualcode.json"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ParseError, match=expected) as error:
+        qualcode.load(path)
+    assert error.value.path == str(path)
+
+
+def test_a_non_finite_number_made_in_python_is_refused_on_writing(tmp_path: Path) -> None:
+    project = sample_project()
+    coding = next(c for c in project.codings if c.region is not None)
+    region = attrs.evolve(coding.region, first_x=float("nan"))
+    project.add(attrs.evolve(coding, region=region), replace=True)
+    out = tmp_path / "out.qualcode.json"
+    with pytest.raises(OutputError, match="not finite"):
+        qualcode.save(project, out)
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("indent", ["2", 2, "0"])
+def test_indent_given_as_text_or_number(tmp_path: Path, indent: object) -> None:
+    out = tmp_path / "out.qualcode.json"
+    qualcode.save(sample_project(), out, indent=indent)
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith("{\n" + " " * int(str(indent)) + '"format"')
+    assert qualcode.load(out).name == sample_project().name
+
+
+@pytest.mark.parametrize("indent", ["abc", "-1", True, "17", "٣"])
+def test_a_bad_indent_is_an_option_error(tmp_path: Path, indent: object) -> None:
+    # "2" reached json.dumps as a string and became the indent text itself: a corrupt file
+    with pytest.raises(qualcode.QualcodeError, match="option 'indent'"):
+        qualcode.save(sample_project(), tmp_path / "out.qualcode.json", indent=indent)

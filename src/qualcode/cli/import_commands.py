@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from qualcode.batch import FilenamePattern, import_into
+from qualcode.batch import FilenamePattern, NothingImportedError, import_into
 from qualcode.cli.common import message, parse_options, progress_bar, show_report, user_errors
 from qualcode.errors import OptionError
 from qualcode.hookspecs import hookimpl
@@ -90,17 +90,22 @@ def import_files(
             def progress(path: Path, done: int, total: int) -> None:
                 bar(done, total, path.name)
 
-        result = import_into(
-            inputs,
-            into,
-            target_format=target_format,
-            pattern=compiled,
-            kind=kind,
-            format=source_format,
-            options=options,
-            keep_going=keep_going,
-            progress=progress,
-        )
+        try:
+            result = import_into(
+                inputs,
+                into,
+                target_format=target_format,
+                pattern=compiled,
+                kind=kind,
+                format=source_format,
+                options=options,
+                keep_going=keep_going,
+                progress=progress,
+            )
+        except NothingImportedError as error:
+            for outcome in error.result.skipped:
+                message(f"skipped: {outcome.error}")
+            raise
     for outcome in result.skipped:
         message(f"skipped: {outcome.error}")
     if quiet:

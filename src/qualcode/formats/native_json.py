@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import attrs
 
-from qualcode.errors import OutputError, ParseError, QualcodeError
+from qualcode.errors import OptionError, OutputError, ParseError, QualcodeError
 from qualcode.fileio import atomic_output, read_bytes
 from qualcode.formats.base import Exporter, Importer, ImportResult
 from qualcode.formats.json_values import (
@@ -448,11 +449,36 @@ class JsonImporter(Importer):
     def read(self, path: Path, **options: Any) -> ImportResult:
         raw = read_bytes(path)
         try:
-            data = json.loads(raw)
+            data = json.loads(
+                raw, parse_constant=_not_a_number, parse_float=_finite, parse_int=_whole
+            )
         except (json.JSONDecodeError, UnicodeDecodeError) as error:
             line = getattr(error, "lineno", None)
             raise ParseError(f"not valid JSON: {error}", path=path, line=line) from error
+        except ValueError as error:  # a number JSON cannot hold, or one too long for Python
+            raise ParseError(f"not valid JSON: {error}", path=path) from error
+        except RecursionError:
+            raise ParseError("not valid JSON for a project: nested too deeply", path=path) from None
         return ImportResult(decode_project(data, path))
+
+
+def _not_a_number(name: str) -> float:
+    """``NaN``, ``Infinity``, ``-Infinity``: Python writes them, JSON (RFC 8259) has no such
+    numbers and other programs refuse them."""
+    raise ValueError(f"{name} is not a number JSON allows (RFC 8259)")
+
+
+def _whole(text: str) -> int:
+    if len(text) > 400:  # far beyond any position, count or value; Python stops at 4,300
+        raise ValueError(f"a whole number of {len(text)} digits is too long")
+    return int(text)
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"{text} is too large a number (it would be infinite)")
+    return value
 
 
 class JsonExporter(Exporter):
@@ -462,9 +488,16 @@ class JsonExporter(Exporter):
     options = {"indent": "indent nested levels by this many spaces (default: compact)"}
 
     def write(self, project: Project, path: Path, **options: Any) -> LossReport:
-        indent = options.get("indent")
+        indent = _indent(options.get("indent"))
         data = encode_project(project)
-        text = json.dumps(data, ensure_ascii=False, indent=indent)
+        try:
+            text = json.dumps(data, ensure_ascii=False, indent=indent, allow_nan=False)
+        except ValueError:
+            raise OutputError(
+                "a number is not finite (NaN or infinity), which JSON cannot hold",
+                path=path,
+                hint="check the numbers of regions and variable values made in Python",
+            ) from None
         try:
             encoded = text.encode("utf-8")
         except UnicodeEncodeError:
@@ -475,6 +508,19 @@ class JsonExporter(Exporter):
 
     def losses(self, project: Project, **options: Any) -> LossReport:
         return LossReport()
+
+
+def _indent(value: object) -> int | None:
+    """The ``indent`` option as a number of spaces (None: compact); given on the command line it
+    is text."""
+    if value is None:
+        return None
+    text = str(value).strip()
+    if isinstance(value, bool) or not text.isdigit() or not text.isascii() or int(text) > 16:
+        raise OptionError(
+            f"option 'indent' must be a whole number of spaces from 0 to 16, not {value!r}"
+        )
+    return int(text)
 
 
 def _unwritable(data: dict[str, Any], path: Path) -> OutputError:
