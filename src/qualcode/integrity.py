@@ -1,14 +1,16 @@
 """The integrity rules of a project: what each kind of entity must satisfy against the rest.
 
-A coding's document, code and coder exist and its span lies inside the document's text; a code's
-or theme's parent exists and makes no cycle; cases, documents, themes, memos, sets and links refer
-only to what exists; variable values fit their variable's type. :class:`Rules` reads the project's
-tables directly, so a check is a few dictionary look-ups (a million codings stay cheap).
+A coding's document, code and coder exist and its span lies inside the document's text; a
+document's paragraphs, speaker turns and sync points lie inside its own text (and a sync point's
+time is not negative); a code's or theme's parent exists and makes no cycle; cases, documents,
+themes, memos, sets and links refer only to what exists; variable values fit their variable's type.
+:class:`Rules` reads the project's tables directly, so a check is a few dictionary look-ups (a
+million codings stay cheap).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TypeVar
 
 from qualcode.errors import (
@@ -27,7 +29,9 @@ from qualcode.model import (
     Entity,
     Link,
     Memo,
+    Paragraph,
     Set,
+    SpeakerTurn,
     Theme,
     Value,
     Variable,
@@ -111,6 +115,7 @@ class Rules:
         owner = f"document {document.name!r}"
         yield from self._missing(self.cases, document.case_id, "case", owner)
         yield from self._values(owner, document.attributes.items())
+        yield from _structure(document, owner)
 
     def _case(self, case: Case) -> Iterator[IntegrityError]:
         owner = f"case {case.name!r}"
@@ -218,6 +223,55 @@ class Rules:
             seen.add(current)
             parent = table.get(current)
             current = parent.parent_id if parent is not None else None
+
+
+def _structure(document: Document, owner: str) -> Iterator[SpanError]:
+    """The first paragraph, speaker turn and sync point of ``document`` that does not fit its text.
+
+    One pass over each tuple; when several are bad, the message says how many more there are (a
+    broken file may hold thousands, and one line each would drown every other problem).
+    """
+    size = len(document.text)
+    yield from _spans(document, owner, "paragraph", document.paragraphs, size)
+    yield from _spans(document, owner, "speaker turn", document.turns, size)
+    points = document.sync_points
+    bad = [i for i, p in enumerate(points) if not 0 <= p.position <= size or p.time_ms < 0]
+    if bad:
+        point = points[bad[0]]
+        problem = (
+            f"is at position {point.position}, outside its text of {size} characters"
+            if not 0 <= point.position <= size
+            else f"has a negative time ({point.time_ms} ms)"
+        )
+        yield SpanError(
+            f"{owner}: sync point {bad[0] + 1} {problem}{_more(len(bad))}", guid=document.id
+        )
+
+
+def _spans(
+    document: Document,
+    owner: str,
+    kind: str,
+    items: Sequence[Paragraph | SpeakerTurn],
+    size: int,
+) -> Iterator[SpanError]:
+    bad = [i for i, item in enumerate(items) if not 0 <= item.start <= item.end <= size]
+    if bad:
+        item = items[bad[0]]
+        problem = (
+            "ends before it starts"
+            if item.start >= 0 and item.end <= size
+            else f"outside its text of {size} characters"
+        )
+        yield SpanError(
+            f"{owner}: {kind} {bad[0] + 1} spans {item.start}..{item.end}, {problem}"
+            f"{_more(len(bad))}",
+            guid=document.id,
+        )
+
+
+def _more(count: int) -> str:
+    return f" (and {count - 1} more like it)" if count > 1 else ""
 
 
 def raise_first(problems: Iterable[IntegrityError]) -> None:

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import functools
 import importlib
+import importlib.metadata
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
+import attrs
 import pluggy
 
 from qualcode import hookspecs
@@ -46,11 +48,16 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
 C = TypeVar("C")
 
 
+SKIP_INSTALLED = f"or set {AUTOLOAD_SWITCH}=1 to skip every installed plugin"
+"""The end of every hint about an installed plugin: the way out that always works."""
+
+
 def get_plugin_manager(
     *,
     load_entrypoints: bool | None = None,
     block: Iterable[str] = (),
     extra: Iterable[object] = (),
+    errors: list[PluginError] | None = None,
 ) -> pluggy.PluginManager:
     """A new plugin manager with the built-in plugins and, by default, the installed ones.
 
@@ -58,6 +65,10 @@ def get_plugin_manager(
     ``QUALCODE_DISABLE_PLUGIN_AUTOLOAD`` is set to a non-empty value other than ``0``.
     ``block`` names plugins (module names for built-ins, entry point names for third parties)
     that must not load. ``extra`` plugin objects are registered after the built-ins (for tests).
+
+    An installed plugin that cannot be imported or registered is a :class:`PluginError` naming
+    its entry point and distribution. Given an ``errors`` list, such a plugin is left out (and
+    blocked) and its error appended instead, so that what did load can still be used or listed.
     """
     manager = pluggy.PluginManager(hookspecs.PROJECT_NAME)
     manager.add_hookspecs(hookspecs)
@@ -71,13 +82,7 @@ def get_plugin_manager(
     if load_entrypoints is None:
         load_entrypoints = os.environ.get(AUTOLOAD_SWITCH, "") in ("", "0")
     if load_entrypoints:
-        try:
-            manager.load_setuptools_entrypoints(ENTRY_POINT_GROUP)
-        except Exception as error:  # a broken third-party plugin must not hide which one it is
-            raise PluginError(
-                f"a plugin of group {ENTRY_POINT_GROUP!r} failed to load: {error}",
-                hint=f"uninstall or fix it, or set {AUTOLOAD_SWITCH}=1 to skip installed plugins",
-            ) from error
+        _load_entry_points(manager, errors)
     try:
         for plugin in extra:
             manager.register(plugin)
@@ -90,22 +95,107 @@ def get_plugin_manager(
     return manager
 
 
+def _load_entry_points(manager: pluggy.PluginManager, errors: list[PluginError] | None) -> None:
+    """Register the installed plugins one entry point at a time, so a failure can name its own.
+
+    pluggy loads the entry point (in the order of its own scan, the one used here too, so the
+    entry point it loads is the one named) and records its distribution for ``qualcode plugins``.
+    """
+    for dist in list(importlib.metadata.distributions()):
+        for entry_point in dist.entry_points:
+            name = entry_point.name
+            if entry_point.group != ENTRY_POINT_GROUP:
+                continue
+            if manager.get_plugin(name) is not None or manager.is_blocked(name):
+                continue  # like pluggy: the first distribution with a name wins
+            label = f"plugin {name!r} from {_distribution_label(dist)}"
+            try:
+                try:  # a broken third-party plugin must not hide which one it is
+                    manager.load_setuptools_entrypoints(ENTRY_POINT_GROUP, name=name)
+                except Exception as error:
+                    raise PluginError(
+                        f"{label} failed to load: {_error_text(error)}",
+                        hint=f"fix or uninstall it, {SKIP_INSTALLED}",
+                    ) from error
+                _check_known_hooks(manager, manager.get_plugin(name), label)
+            except PluginError as error:
+                if errors is None:
+                    raise
+                manager.set_blocked(name)  # also unregisters what a half-done register left
+                errors.append(error)
+
+
+def _check_known_hooks(manager: pluggy.PluginManager, plugin: object, label: str) -> None:
+    """``check_pending`` for one installed plugin, with an error that names it."""
+    for caller in manager.get_hookcallers(plugin) or []:
+        if caller.has_spec():
+            continue
+        for implementation in caller.get_hookimpls():
+            if implementation.plugin is plugin and not implementation.optionalhook:
+                raise PluginError(
+                    f"{label} is not valid: it implements an unknown hook {caller.name!r}",
+                    hint="check its hook names against qualcode.hookspecs; "
+                    f"fix or uninstall it, {SKIP_INSTALLED}",
+                )
+
+
+def _distribution_label(dist: Any) -> str:
+    """``qualcode-notes 0.3.0``: a distribution (importlib's, or pluggy's facade over it)."""
+    project = getattr(dist, "name", None) or getattr(dist, "project_name", None) or "unknown"
+    return f"{project} {dist.version}"
+
+
+def _error_text(error: BaseException) -> str:
+    """``No module named 'x' (ModuleNotFoundError)``: an error's message and its kind."""
+    text = " ".join(str(error).split())
+    return f"{text} ({type(error).__name__})" if text else type(error).__name__
+
+
+@attrs.frozen
+class Source:
+    """Where a registered class came from, to name it in an error."""
+
+    label: str
+    """E.g. ``built-in plugin qualcode.formats.plaintext``, ``plugin 'x' from qualcode-x 1.0``."""
+    installed: bool = False
+    """Whether it came from an installed (entry point) plugin."""
+
+
 class Registry(Generic[C]):
     """Classes registered under unique names, for one kind (importers, exporters, ...)."""
 
-    def __init__(self, kind: str, classes: Iterable[type[Any]]) -> None:
+    def __init__(
+        self,
+        kind: str,
+        classes: Iterable[type[Any]],
+        sources: Mapping[type[Any], Source] | None = None,
+    ) -> None:
+        """``sources`` says which plugin each class came from, for the errors."""
         self.kind = kind
         self.kinds = kind[:-1] + "ies" if kind.endswith("y") else kind + "s"
         self._classes: dict[str, type[Any]] = {}
+        sources = sources or {}
+
+        def described(cls: type[Any]) -> str:
+            source = sources.get(cls)
+            where = f" ({source.label})" if source is not None else ""
+            return f"{cls.__module__}.{cls.__qualname__}{where}"
+
         for cls in classes:
             name = getattr(cls, "name", None)
             if not isinstance(name, str) or not name:
-                raise PluginError(f"{kind} class {cls.__module__}.{cls.__qualname__} has no name")
+                raise PluginError(
+                    f"{kind} class {described(cls)} has no name",
+                    hint=_hint("give it a unique `name`", [sources.get(cls)]),
+                )
             other = self._classes.get(name)
             if other is not None and other is not cls:
                 raise PluginError(
-                    f"two {self.kinds} are named {name!r}: {other.__module__}.{other.__qualname__} "
-                    f"and {cls.__module__}.{cls.__qualname__}"
+                    f"two {self.kinds} are named {name!r}: {described(other)} and {described(cls)}",
+                    hint=_hint(
+                        "rename one of them, or uninstall one plugin",
+                        [sources.get(other), sources.get(cls)],
+                    ),
                 )
             self._classes[name] = cls
 
@@ -131,9 +221,80 @@ class Registry(Generic[C]):
             ) from None
 
 
-def _flatten(results: Sequence[Sequence[type[Any]] | None]) -> list[type[Any]]:
-    # pluggy returns the last registered plugin's results first; reverse for registration order
-    return [cls for result in reversed(results) if result for cls in result]
+def _hint(what: str, sources: Iterable[Source | None]) -> str:
+    if any(source is not None and source.installed for source in sources):
+        return f"{what}, {SKIP_INSTALLED}"
+    return what
+
+
+def _sources(manager: pluggy.PluginManager) -> dict[str, Source]:
+    """Each registered plugin's name with its :class:`Source`."""
+    dists = {id(plugin): dist for plugin, dist in manager.list_plugin_distinfo()}
+    found: dict[str, Source] = {}
+    for name, plugin in manager.list_name_plugin():
+        if plugin is None:
+            continue
+        if name in DEFAULT_PLUGINS:
+            found[name] = Source(f"built-in plugin {name}")
+        elif id(plugin) in dists:
+            label = f"plugin {name!r} from {_distribution_label(dists[id(plugin)])}"
+            found[name] = Source(label, installed=True)
+        elif name == str(id(plugin)):  # an object given without a name, as through ``extra``
+            found[name] = Source(f"plugin {type(plugin).__module__}.{type(plugin).__qualname__}")
+        else:
+            found[name] = Source(f"plugin {name!r}")
+    return found
+
+
+def _registered(
+    manager: pluggy.PluginManager, hook_name: str, sources: Mapping[str, Source]
+) -> tuple[list[type[Any]], dict[type[Any], Source]]:
+    """The classes a registration hook returns, in registration order, with where each came from.
+
+    Each plugin's implementation is called on its own (as pluggy would, without wrappers) so
+    that a mistake (a hook that raises, returns None or not a list, or an instance rather than a
+    class) is an error naming the plugin, at registration rather than at first use.
+    """
+    classes: list[type[Any]] = []
+    origin: dict[type[Any], Source] = {}
+    for implementation in getattr(manager.hook, hook_name).get_hookimpls():
+        if implementation.hookwrapper or implementation.wrapper:
+            continue
+        source = sources.get(
+            implementation.plugin_name, Source(f"plugin {implementation.plugin_name!r}")
+        )
+        where = f"{source.label}: {hook_name}"
+        try:
+            result = implementation.function()
+        except Exception as error:
+            if implementation.plugin_name in DEFAULT_PLUGINS:
+                raise  # a bug in qualcode keeps its traceback
+            raise PluginError(
+                f"{where} failed: {_error_text(error)}", hint=_hint("fix or uninstall it", [source])
+            ) from error
+        if not isinstance(result, list | tuple):
+            got = "None" if result is None else f"an object of type {type(result).__name__}"
+            raise PluginError(
+                f"{where} returned {got}, not a list of classes",
+                hint=_hint(
+                    "it must return a list, empty if it has nothing to register; "
+                    "fix or uninstall the plugin",
+                    [source],
+                ),
+            )
+        for cls in result:
+            if not isinstance(cls, type):
+                raise PluginError(
+                    f"{where} returned an instance of {type(cls).__qualname__}, not a class",
+                    hint=_hint(
+                        f"it must return the class itself, e.g. [{type(cls).__qualname__}]; "
+                        "fix or uninstall the plugin",
+                        [source],
+                    ),
+                )
+            classes.append(cls)
+            origin.setdefault(cls, source)
+    return classes, origin
 
 
 class Plugins:
@@ -141,17 +302,15 @@ class Plugins:
 
     def __init__(self, manager: pluggy.PluginManager | None = None) -> None:
         self.manager = manager if manager is not None else get_plugin_manager()
-        hook = self.manager.hook
-        self.importers: Registry[Importer] = Registry(
-            "importer", _flatten(hook.register_importers())
-        )
-        self.exporters: Registry[Exporter] = Registry(
-            "exporter", _flatten(hook.register_exporters())
-        )
-        self.strategies: Registry[Strategy] = Registry(
-            "strategy", _flatten(hook.register_strategies())
-        )
-        self.runners: Registry[Runner] = Registry("runner", _flatten(hook.register_runners()))
+        sources = _sources(self.manager)
+
+        def registry(kind: str, hook_name: str) -> Registry[Any]:
+            return Registry(kind, *_registered(self.manager, hook_name, sources))
+
+        self.importers: Registry[Importer] = registry("importer", "register_importers")
+        self.exporters: Registry[Exporter] = registry("exporter", "register_exporters")
+        self.strategies: Registry[Strategy] = registry("strategy", "register_strategies")
+        self.runners: Registry[Runner] = registry("runner", "register_runners")
 
     def detect(self, path: Path) -> str:
         """The importer name for ``path``: by the ``detect_format`` hook, else an error."""
@@ -185,38 +344,58 @@ class Plugins:
 
     def plugin_list(self) -> list[dict[str, Any]]:
         """Each plugin with its version and what it provides (for ``qualcode plugins``)."""
-        dists = {id(plugin): dist for plugin, dist in self.manager.list_plugin_distinfo()}
-        found: list[dict[str, Any]] = []
-        for name, plugin in self.manager.list_name_plugin():
-            if plugin is None:
-                continue
-            provides: dict[str, list[str]] = {}
-            for kind, hook_name in (
-                ("importers", "register_importers"),
-                ("exporters", "register_exporters"),
-                ("strategies", "register_strategies"),
-                ("runners", "register_runners"),
-            ):
-                function = getattr(plugin, hook_name, None)
-                if function is not None and _is_hookimpl(function):
-                    provides[kind] = [cls.name for cls in function()]
-            hooks = [
-                hook_name
-                for hook_name in ("register_commands", "detect_format")
-                if _is_hookimpl(getattr(plugin, hook_name, None))
-            ]
-            dist = dists.get(id(plugin))
-            found.append(
-                {
-                    "name": name,
-                    "builtin": name in DEFAULT_PLUGINS,
-                    "distribution": dist.project_name if dist is not None else "qualcode",
-                    "version": dist.version if dist is not None else _own_version(),
-                    "provides": provides,
-                    "hooks": hooks,
-                }
-            )
-        return found
+        return plugin_list(self.manager)
+
+
+def plugin_list(manager: pluggy.PluginManager) -> list[dict[str, Any]]:
+    """Each plugin of ``manager`` with its version and what it provides.
+
+    Needs no registries, so it also lists the plugins when two of them clash or one of them
+    registers something wrong (what such a hook returns is listed as far as it can be).
+    """
+    dists = {id(plugin): dist for plugin, dist in manager.list_plugin_distinfo()}
+    found: list[dict[str, Any]] = []
+    for name, plugin in manager.list_name_plugin():
+        if plugin is None:
+            continue
+        provides: dict[str, list[str]] = {}
+        for kind, hook_name in (
+            ("importers", "register_importers"),
+            ("exporters", "register_exporters"),
+            ("strategies", "register_strategies"),
+            ("runners", "register_runners"),
+        ):
+            function = getattr(plugin, hook_name, None)
+            if function is not None and _is_hookimpl(function):
+                provides[kind] = _provided_names(function)
+        hooks = [
+            hook_name
+            for hook_name in ("register_commands", "detect_format")
+            if _is_hookimpl(getattr(plugin, hook_name, None))
+        ]
+        dist = dists.get(id(plugin))
+        found.append(
+            {
+                "name": name,
+                "builtin": name in DEFAULT_PLUGINS,
+                "distribution": dist.project_name if dist is not None else "qualcode",
+                "version": dist.version if dist is not None else _own_version(),
+                "provides": provides,
+                "hooks": hooks,
+            }
+        )
+    return found
+
+
+def _provided_names(function: Any) -> list[str]:
+    """The names of the classes a registration hook returns; none if it fails or returns junk."""
+    try:
+        result = function()
+    except Exception:
+        return []
+    if not isinstance(result, list | tuple):
+        return []
+    return [str(getattr(cls, "name", cls)) for cls in result]
 
 
 def _is_hookimpl(function: object) -> bool:

@@ -10,7 +10,8 @@ from typing import Annotated
 import typer
 
 from qualcode.cli.common import interrupted, interruptible
-from qualcode.plugins import default_plugins
+from qualcode.errors import PluginError
+from qualcode.plugins import default_plugins, get_plugin_manager
 
 HELP = (
     "Qualitative coding: convert, inspect, code and analyse projects.\n\n"
@@ -60,8 +61,15 @@ def make_app() -> typer.Typer:
 
     # In registration order (pluggy would call the last registered first), so built-in commands
     # come first in --help, in the order of DEFAULT_PLUGINS, then third parties'.
+    try:
+        manager = default_plugins().manager
+    except PluginError:
+        # An installed plugin is broken or clashes with another. --help, --version and every
+        # command still work; a command that needs the plugins reports the error as one line
+        # (default_plugins() raises it again) and `qualcode plugins` lists what did load.
+        manager = get_plugin_manager(errors=[])
     arguments = {"app": app}
-    for implementation in default_plugins().manager.hook.register_commands.get_hookimpls():
+    for implementation in manager.hook.register_commands.get_hookimpls():
         implementation.function(*(arguments[name] for name in implementation.argnames))
     _interruptible(app)
     return app

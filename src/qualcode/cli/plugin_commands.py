@@ -7,26 +7,42 @@ from typing import Annotated
 import typer
 
 from qualcode.cli.common import print_json, user_errors
+from qualcode.errors import PluginError
 from qualcode.hookspecs import hookimpl
-from qualcode.plugins import default_plugins
+from qualcode.plugins import Plugins, get_plugin_manager, plugin_list
 
 
 def plugins(
     as_json: Annotated[bool, typer.Option("--json", help="Print the list as JSON.")] = False,
 ) -> None:
-    """List the plugins (built-in and installed), their versions and what they provide."""
+    """List the plugins (built-in and installed), their versions and what they provide.
+
+    An installed plugin that fails to load, or clashes with another, is named in an error line
+    on stderr (exit code 1) after the list of those that loaded.
+    """
+    errors: list[PluginError] = []
     with user_errors():
-        found = default_plugins().plugin_list()
+        manager = get_plugin_manager(errors=errors)
+        if not errors:
+            try:
+                Plugins(manager)  # two classes with one name, a hook returning the wrong thing
+            except PluginError as error:
+                errors.append(error)
+        found = plugin_list(manager)
     if as_json:
         print_json(found)
-        return
-    for plugin in found:
-        kind = "built-in" if plugin["builtin"] else plugin["distribution"]
-        typer.echo(f"{plugin['name']} ({kind} {plugin['version']})")
-        for what, names in plugin["provides"].items():
-            typer.echo(f"  {what}: {', '.join(names)}")
-        if plugin["hooks"]:
-            typer.echo(f"  hooks: {', '.join(plugin['hooks'])}")
+    else:
+        for plugin in found:
+            kind = "built-in" if plugin["builtin"] else plugin["distribution"]
+            typer.echo(f"{plugin['name']} ({kind} {plugin['version']})")
+            for what, names in plugin["provides"].items():
+                typer.echo(f"  {what}: {', '.join(names)}")
+            if plugin["hooks"]:
+                typer.echo(f"  hooks: {', '.join(plugin['hooks'])}")
+    for problem in errors:
+        typer.echo(f"error: {' '.join(str(problem).split())}", err=True)
+    if errors:
+        raise typer.Exit(1)
 
 
 @hookimpl
