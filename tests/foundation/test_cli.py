@@ -79,6 +79,7 @@ INFO_KEYS = [
     "memos",
     "variables",
     "sets",
+    "links",
 ]
 
 

@@ -26,6 +26,7 @@ INFO_KEYS = (
     "memos",
     "variables",
     "sets",
+    "links",
 )
 
 
