@@ -12,6 +12,7 @@ that call's caller (nothing is written); with it, bad files are reported and ski
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -94,9 +95,13 @@ class FilenamePattern:
         return cls(text, re.compile("".join(parts), re.IGNORECASE))
 
     def match(self, path: Path) -> dict[str, str] | None:
-        """The fields of ``path``'s name, or None when it does not match."""
+        """The fields of ``path``'s name, or None when it does not match.
+
+        Names are read in Unicode NFC: macOS file systems hand out decomposed names (``E`` and a
+        combining accent for ``É``), so the same participant would otherwise become two cases.
+        """
         for name in (path.stem, path.name):
-            found = self.regex.fullmatch(name)
+            found = self.regex.fullmatch(unicodedata.normalize("NFC", name))
             if found is not None:
                 return {k: v for k, v in found.groupdict().items() if v is not None}
         return None

@@ -99,6 +99,15 @@ def test_pattern_assigns_cases_and_time_points(tmp_path: Path) -> None:
     assert len(result.imported) == 3
 
 
+def test_a_name_written_decomposed_is_the_same_case(tmp_path: Path) -> None:
+    # macOS hands out "E" + U+0301 for "É": one participant became two look-alike cases
+    write(tmp_path / "E\u0301mile_T1.vtt", VTT.format(name="a"))
+    write(tmp_path / "\u00c9mile_T2.vtt", VTT.format(name="b"))
+    result = import_files(sorted((tmp_path).glob("*.vtt")), pattern="{case}_T{wave}")
+    assert [c.name for c in result.project.cases] == ["\u00c9mile"]
+    assert sorted(d.time_point for d in result.project.documents) == [1, 2]
+
+
 def test_existing_cases_are_reused(tmp_path: Path) -> None:
     project = Project()
     existing = project.add_case(Case(id=new_id(), name="P1"))
