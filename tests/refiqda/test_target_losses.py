@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import attrs
 import pytest
 
 import qualcode
@@ -94,3 +95,28 @@ def test_control_characters_in_coded_text_are_counted_once_where_replaced(tmp_pa
     assert [(loss.what, loss.count) for loss in report if "XML cannot hold" in loss.what] == [
         ("characters XML cannot hold (replaced by U+FFFD)", 1)
     ]
+
+
+def _chain(depth: int) -> Project:
+    project = Project(name="deep")
+    parent = None
+    for level in range(depth):
+        code = project.add(Code(id=f"{level:08x}-0000-4000-8000-000000000000", name=f"c{level}"))
+        if parent is not None:
+            project.add(attrs.evolve(code, parent_id=parent), replace=True)
+        parent = code.id
+    return project
+
+
+def test_a_code_tree_too_deep_to_read_back_is_refused(tmp_path: Path) -> None:
+    # it was written, and then no XML reader (qualcode's neither) could parse it
+    from qualcode.formats.refiqda.writer_base import MAX_CODE_DEPTH
+
+    fits = _chain(MAX_CODE_DEPTH)
+    qualcode.save(fits, tmp_path / "fits.qdpx")
+    assert len(qualcode.load(tmp_path / "fits.qdpx").codes) == MAX_CODE_DEPTH
+    deep = _chain(MAX_CODE_DEPTH + 1)
+    for name in ("deep.qdpx", "deep.qdc"):
+        with pytest.raises(qualcode.QualcodeError, match=f"{MAX_CODE_DEPTH + 1} levels deep"):
+            qualcode.save(deep, tmp_path / name)
+        assert not (tmp_path / name).exists()

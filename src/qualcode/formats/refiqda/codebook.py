@@ -17,6 +17,7 @@ from qualcode.fileio import atomic_output, read_bytes
 from qualcode.formats.refiqda.reader import QdeReader
 from qualcode.formats.refiqda.targets import TARGETS
 from qualcode.formats.refiqda.writer import QdeWriter
+from qualcode.formats.refiqda.writer_base import check_code_depth
 from qualcode.formats.refiqda.xml import CODEBOOK_NS, Element, children, line_of, local, parse
 from qualcode.model import Code
 from qualcode.project import Project
@@ -58,6 +59,7 @@ def codebook_bytes(project: Project, version: str) -> tuple[bytes, LossReport]:
         raise OutputError(
             "a codebook needs at least one code", hint="add codes, or export a .qdpx instead"
         )
+    check_code_depth(project)
     helper = QdeWriter(project, TARGETS["spec"], container=False, version=version)
     report = helper.report
     root = etree.Element(

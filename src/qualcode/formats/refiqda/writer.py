@@ -15,7 +15,7 @@ from lxml import etree
 
 from qualcode.formats.refiqda import descriptions, extras
 from qualcode.formats.refiqda.source_writer import SourceWriter
-from qualcode.formats.refiqda.writer_base import COLOR, VARIABLE_TYPES, q
+from qualcode.formats.refiqda.writer_base import COLOR, VARIABLE_TYPES, check_code_depth, q
 from qualcode.formats.refiqda.xml import PROJECT_NS, Element
 from qualcode.model import Code, LinkDirection
 
@@ -102,6 +102,7 @@ class QdeWriter(SourceWriter):
         project = self.project
         if not len(project.codes):
             return
+        check_code_depth(project)
         children: dict[str | None, list[Code]] = defaultdict(list)
         for code in project.codes:
             children[code.parent_id].append(code)

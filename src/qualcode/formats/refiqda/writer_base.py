@@ -9,6 +9,7 @@ from collections import defaultdict
 
 from lxml import etree
 
+from qualcode.errors import OutputError
 from qualcode.formats.refiqda import extras
 from qualcode.formats.refiqda.selection_xml import PLAIN_ATTRIBUTE, SplicedBlocks
 from qualcode.formats.refiqda.targets import Target
@@ -34,6 +35,32 @@ VARIABLE_TYPES = {
 def q(name: str) -> str:
     """A tag in the project namespace."""
     return f"{{{PROJECT_NS}}}{name}"
+
+
+MAX_CODE_DEPTH = 2000
+"""The deepest code tree written: XML parsers (libxml2, which qualcode reads with too) refuse
+documents nested more than 2,048 levels deep, and a project nests its codes a few levels down."""
+
+
+def check_code_depth(project: Project) -> None:
+    """Refuse a code tree too deep for any reader to parse the file written (linear time)."""
+    depth: dict[str, int] = {}
+    codes = project.codes
+    for code in codes:
+        path = []
+        current: str | None = code.id
+        while current is not None and current not in depth:
+            path.append(current)
+            current = codes[current].parent_id
+        level = depth[current] if current is not None else 0
+        for code_id in reversed(path):
+            level += 1
+            depth[code_id] = level
+        if level > MAX_CODE_DEPTH:
+            raise OutputError(
+                f"the code tree is {level} levels deep; XML readers refuse files nested that deep",
+                hint=f"flatten the code tree to at most {MAX_CODE_DEPTH} levels",
+            )
 
 
 class SelectionIds(dict[str, str]):

@@ -112,6 +112,13 @@ def _syntax_error(error: etree.XMLSyntaxError, label: str) -> ParseError:
     message = error.msg or str(error)
     if "amplification" in message or ("entity" in message.lower() and "loop" in message.lower()):
         return UnsafeInputError(f"refused: {message}", path=label, line=line)
+    if "Excessive depth" in message:
+        return ParseError(
+            "the XML is nested more deeply than 2,048 levels, which the XML parser refuses",
+            path=label,
+            line=line,
+            hint="a code tree that deep cannot be read; flatten it in the program that made it",
+        )
     return ParseError(
         f"malformed XML: {message}",
         path=label,
