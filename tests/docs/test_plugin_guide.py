@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 import qualcode
+from qualcode.errors import OptionError
 from qualcode.plugins import Plugins, get_plugin_manager
 from qualcode.testing import sample_project
 
@@ -90,3 +91,16 @@ def test_the_template_tests_pass(templates: dict[str, types.ModuleType], tmp_pat
         wanted = inspect.signature(function).parameters
         arguments = {"tmp_path": tmp_path, "sample_project": sample_project()}
         function(**{name: arguments[name] for name in wanted})
+
+
+def test_the_importer_template_refuses_an_unknown_kind_in_one_line(
+    templates: dict[str, types.ModuleType], tmp_path: Path
+) -> None:
+    # it let Python's ValueError escape, against the guide's own rule
+    source = tmp_path / "visit.notes"
+    source.write_text("# Visit\n\nA quiet morning.\n", encoding="utf-8")
+    importer = templates["importer"].NotesImporter()
+    with pytest.raises(OptionError, match="unknown kind 'bogus'") as error:
+        importer.read(source, kind="bogus")
+    assert error.value.path == str(source)
+    assert importer.read(source).project.documents
