@@ -361,3 +361,11 @@ def test_progress_is_reported_before_and_after_each_file(tmp_path: Path) -> None
         [tmp_path], progress=lambda path, done, total: calls.append((path.name, done, total))
     )
     assert calls == [("a.vtt", 0, 2), ("a.vtt", 1, 2), ("b.vtt", 2, 2)]
+
+
+def test_an_importer_error_without_a_file_names_the_file(tmp_path: Path) -> None:
+    # the plain-text importer's option error names no file; in a batch of many that was a riddle
+    source = write(tmp_path / "note.txt", "hello")
+    result = import_files([source], options={"kind": "bogus"}, keep_going=True)
+    (skipped,) = result.skipped
+    assert str(skipped.error).startswith(f"{source}: unknown document kind 'bogus'")
