@@ -25,7 +25,6 @@ from qualcode.errors import (
     InputNotFoundError,
     OptionError,
     QualcodeError,
-    about_file,
 )
 from qualcode.fileio import check_input, check_output
 from qualcode.model import (
@@ -358,8 +357,7 @@ def _import_one(
         fields = matched
     file_kind = _kind(fields["kind"].lower()) if "kind" in fields else kind
     importer = plugins.importers.get(name)()
-    with about_file(path):
-        imported = importer.read(path, **options)
+    imported = importer.read(path, **options)
     source = imported.project
     if not len(source.documents):
         imported.report.warn(f"{path.name}: no documents in this file")
