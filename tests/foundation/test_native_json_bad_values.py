@@ -428,7 +428,10 @@ def test_convert_refuses_a_lone_surrogate_in_one_line(tmp_path: Path) -> None:
         ('{"format": "qualcode", "x": NaN}', "NaN is not a number JSON allows"),
         ('{"format": "qualcode", "x": -Infinity}', "-Infinity is not a number JSON allows"),
         ('{"format": "qualcode", "x": 1e400}', "1e400 is too large a number"),
-        ('{"format": "qualcode", "x": ' + "9" * 5000 + "}", "of 5000 digits is too long"),
+        (
+            '{"format": "qualcode", "x": ' + "9" * 5000 + "}",
+            "a whole number has more than 4,300 digits",
+        ),
         ('{"format": "qualcode", "x": ' + "[" * 100_000 + "]" * 100_000 + "}", "too deeply"),
     ],
     ids=["nan", "infinity", "overflow", "digits", "depth"],
@@ -469,3 +472,11 @@ def test_a_bad_indent_is_an_option_error(tmp_path: Path, indent: object) -> None
     # "2" reached json.dumps as a string and became the indent text itself: a corrupt file
     with pytest.raises(qualcode.QualcodeError, match="option 'indent'"):
         qualcode.save(sample_project(), tmp_path / "out.qualcode.json", indent=indent)
+
+
+def test_an_unknown_member_at_the_top_level_is_named(tmp_path: Path) -> None:
+    # it was accepted silently, while unknown fields of entities are named
+    data = good_data()
+    data["extra"] = 1
+    with pytest.raises(ParseError, match="unknown member\\(s\\) 'extra' at the top level"):
+        qualcode.load(write(tmp_path, data, "odd.qualcode.json"))

@@ -381,6 +381,15 @@ def decode_project(data: Any, path: Path | None = None) -> Project:
             path=path,
             hint="upgrade qualcode",
         )
+    known = {"format", "version", "project", "provenances", *(name for name, _ in _SECTIONS)}
+    unknown = sorted(set(data) - known)
+    if unknown:
+        raise ParseError(
+            f"corrupt qualcode JSON project: unknown member(s) {', '.join(map(repr, unknown))} at"
+            " the top level",
+            path=path,
+            hint=f"the members are {', '.join(sorted(known))}",
+        )
     section = "project"
     try:
         if "project" not in data:
@@ -449,14 +458,15 @@ class JsonImporter(Importer):
     def read(self, path: Path, **options: Any) -> ImportResult:
         raw = read_bytes(path)
         try:
-            data = json.loads(
-                raw, parse_constant=_not_a_number, parse_float=_finite, parse_int=_whole
-            )
+            data = json.loads(raw, parse_constant=_not_a_number, parse_float=_finite)
         except (json.JSONDecodeError, UnicodeDecodeError) as error:
             line = getattr(error, "lineno", None)
             raise ParseError(f"not valid JSON: {error}", path=path, line=line) from error
         except ValueError as error:  # a number JSON cannot hold, or one too long for Python
-            raise ParseError(f"not valid JSON: {error}", path=path) from error
+            message = str(error)
+            if "Exceeds the limit" in message:  # Python's own guard, worded for programmers
+                message = "a whole number has more than 4,300 digits"
+            raise ParseError(f"not valid JSON: {message}", path=path) from error
         except RecursionError:
             raise ParseError("not valid JSON for a project: nested too deeply", path=path) from None
         return ImportResult(decode_project(data, path))
@@ -466,12 +476,6 @@ def _not_a_number(name: str) -> float:
     """``NaN``, ``Infinity``, ``-Infinity``: Python writes them, JSON (RFC 8259) has no such
     numbers and other programs refuse them."""
     raise ValueError(f"{name} is not a number JSON allows (RFC 8259)")
-
-
-def _whole(text: str) -> int:
-    if len(text) > 400:  # far beyond any position, count or value; Python stops at 4,300
-        raise ValueError(f"a whole number of {len(text)} digits is too long")
-    return int(text)
 
 
 def _finite(text: str) -> float:
