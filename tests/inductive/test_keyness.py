@@ -269,3 +269,20 @@ def test_options_given_as_strings_from_the_command_line() -> None:
         run(project, max_words="two")
     with pytest.raises(OptionError, match="no option 'within'"):
         run(project, within="Support")
+
+
+@pytest.mark.parametrize(
+    ("options", "expected"),
+    [
+        ({"max_words": 10**20}, "option 'max_words'.*from 1 to 10"),
+        ({"max_words": 11}, "option 'max_words'.*from 1 to 10"),
+        ({"min_score": "inf"}, "option 'min_score'.*finite"),
+        ({"min_score": float("nan")}, "option 'min_score'.*finite"),
+    ],
+)
+def test_options_out_of_range_are_one_clear_error(
+    options: dict[str, object], expected: str
+) -> None:
+    # a huge max_words crashed with OverflowError or ran out of memory; min_score=inf found nothing
+    with pytest.raises(OptionError, match=expected):
+        run(corpus_project(), **options)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import fnmatch
 import itertools
+import math
 import re
 import unicodedata
 import uuid
@@ -241,7 +242,9 @@ class Options:
             raise self._error(name, value, "one of " + ", ".join(choices))
         return value
 
-    def integer(self, name: str, default: int, minimum: int = 0) -> int:
+    def integer(
+        self, name: str, default: int, minimum: int = 0, maximum: int | None = None
+    ) -> int:
         value = self.values.get(name, default)
         try:
             number = int(value)
@@ -249,6 +252,8 @@ class Options:
             raise self._error(name, value, "a whole number") from None
         if isinstance(value, bool | float) or number < minimum:
             raise self._error(name, value, f"a whole number of at least {minimum}")
+        if maximum is not None and number > maximum:
+            raise self._error(name, value, f"a whole number from {minimum} to {maximum}")
         return number
 
     def number(
@@ -259,8 +264,8 @@ class Options:
             number = float(value)
         except (TypeError, ValueError):
             raise self._error(name, value, "a number") from None
-        if isinstance(value, bool) or number != number or number < minimum:
-            raise self._error(name, value, f"a number of at least {minimum}")
+        if isinstance(value, bool) or not math.isfinite(number) or number < minimum:
+            raise self._error(name, value, f"a finite number of at least {minimum}")
         if maximum is not None and number > maximum:
             raise self._error(name, value, f"a number from {minimum} to {maximum}")
         return number

@@ -112,6 +112,10 @@ class _Run:
         )
 
 
+MAX_PHRASE_WORDS = 10
+"""The longest phrase keyness looks for: each more word adds a pass over every text."""
+
+
 class InductiveStrategy(Strategy):
     """Suggests candidate codes: distinctive terms (keyness) and groups of similar passages."""
 
@@ -185,7 +189,7 @@ class InductiveStrategy(Strategy):
         speakers: Sequence[str],
     ) -> None:
         compare = given.string("compare", "case", COMPARISONS)
-        max_words = given.integer("max_words", 3, minimum=1)
+        max_words = given.integer("max_words", 3, minimum=1, maximum=MAX_PHRASE_WORDS)
         min_frequency = given.integer("min_frequency", 3, minimum=1)
         min_documents = given.integer("min_documents", 1, minimum=1)
         min_score = given.number("min_score", 6.63)
