@@ -242,9 +242,7 @@ class Options:
             raise self._error(name, value, "one of " + ", ".join(choices))
         return value
 
-    def integer(
-        self, name: str, default: int, minimum: int = 0, maximum: int | None = None
-    ) -> int:
+    def integer(self, name: str, default: int, minimum: int = 0, maximum: int | None = None) -> int:
         value = self.values.get(name, default)
         try:
             number = int(value)
