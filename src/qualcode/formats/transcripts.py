@@ -4,15 +4,20 @@ The canonical text follows what a reader of the transcript sees:
 
 - cues in order of their start time (file order where two start together), one line per cue;
 - the lines of one cue are joined with a single space, except that a line which names a new
-  speaker (a ``<v Name>`` voice tag, a ``Name:`` prefix) or starts with a dialogue dash (``- ``)
-  begins a new line;
+  speaker (a ``<v Name>`` voice tag, a ``Name:`` prefix, also after a dialogue dash:
+  ``- Name:``) or starts with a dialogue dash (``- ``) begins a new line; the dash of a line that
+  names its speaker is dropped, so ``- Bob: yes`` gives ``Bob: yes``;
 - a speaker named by a VTT voice tag is written as a ``Name: `` label at the start of its line,
   so that ``<v Anna>Hello`` (VTT) and ``Anna: Hello`` (SRT) give the same text; with the option
   ``speaker_labels=false`` labels are left out (and SRT ``Name:`` prefixes are removed);
 - formatting tags (``<b>``, ``<i>``, ``<u>``, ``<c.class>``, ``<lang>``, ``<ruby>``, timestamp
   tags, SRT ``<font>`` and ``{\\an8}``) are removed and their text kept, but for a ruby
-  annotation's ``<rt>`` text (a reading, not speech), which is dropped; VTT character references
-  (``&amp;``, ``&lt;`` ...) are decoded;
+  annotation's ``<rt>`` text (a reading, not speech), which is dropped; character references
+  (``&amp;``, ``&lt;``, ``&#233;`` ...) are decoded, in VTT voice names too (in SRT only complete
+  ones ending in ``;``, so that ``R&D`` stays as it is);
+- a ``Name:`` prefix that repeats the name of the line's voice tag is not written twice;
+- cues without text are skipped (the loss report counts them); a cue that ends before it
+  starts is kept, with a warning naming its line; minutes and seconds above 59 are errors;
 - overlapping cues (cross-talk) are kept, each on its own line, in order of start time; the
   import warns how many there were.
 
@@ -54,6 +59,12 @@ _VTT_RUBY_TEXT = re.compile(r"<rt(?:\.[^\s>]*)?>.*?(?:</rt>|(?=</ruby>)|$)", re.
 _VTT_VOICE = re.compile(r"<v(?:\.[^\s>]*)?(?:\s+(?P<name>[^>]*))?>")
 _SRT_TAG = re.compile(r"</?(?:b|i|u|s|font)\b[^>]*>|\{\\[^}]*\}", re.IGNORECASE)
 _DIALOGUE_DASH = re.compile(r"^[-–—]\s")
+_LONE_DASH = re.compile(r"[-–—]")
+_SRT_CHARACTER_REFERENCE = re.compile(
+    r"&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});"
+)
+"""A complete character reference (``&amp;``, ``&#233;``, ``&#xE9;``): SRT text is not HTML, so
+a bare ``&`` or a reference without its ``;`` is left alone."""
 
 
 @attrs.frozen
@@ -80,13 +91,36 @@ class _Piece:
 
 
 def _milliseconds(hours: str | None, minutes: str, seconds: str, fraction: str | None) -> int:
+    """The time in ms; ``ValueError`` if the minutes or seconds are above 59."""
+    if int(minutes) > 59 or int(seconds) > 59:
+        raise ValueError
     millis = int((fraction or "0").ljust(3, "0"))
     return ((int(hours or 0) * 60 + int(minutes)) * 60 + int(seconds)) * 1000 + millis
 
 
-def _timing(match: re.Match[str]) -> tuple[int, int]:
+def _timing(match: re.Match[str], path: Path | None, line: int, hint: str) -> tuple[int, int]:
+    """The start and end of a timing line, or a :class:`ParseError` naming the file and line."""
     groups = match.groups()
-    return _milliseconds(*groups[0:4]), _milliseconds(*groups[4:8])
+    try:
+        return _milliseconds(*groups[0:4]), _milliseconds(*groups[4:8])
+    except ValueError:
+        raise ParseError(
+            f"impossible cue timing {match.string.strip()!r}: minutes and seconds go from 00 to 59",
+            path=path,
+            line=line,
+            hint=hint,
+        ) from None
+
+
+def _clock(ms: int) -> str:
+    hours, rest = divmod(ms, 3_600_000)
+    minutes, rest = divmod(rest, 60_000)
+    seconds, millis = divmod(rest, 1_000)
+    return f"{hours:02d}:{minutes:02d}:{seconds:02d}.{millis:03d}"
+
+
+_VTT_HINT = "WebVTT timings look like 00:01:02.500 --> 00:01:04.000"
+_SRT_HINT = "SubRip timings look like 00:01:02,500 --> 00:01:04,000"
 
 
 # -- reading cues -----------------------------------------------------------------------------
@@ -122,20 +156,21 @@ def parse_vtt(text: str, path: Path | None = None) -> tuple[list[Cue], LossRepor
             report.add("text outside a cue (no timing line)", str(path or ""))
             continue
         match = _VTT_TIMING.match(block[timing_at])
+        line = block_start + timing_at + 1
         if match is None:
             raise ParseError(
                 f"bad cue timing {block[timing_at].strip()!r}",
                 path=path,
-                line=block_start + timing_at + 1,
-                hint="WebVTT timings look like 00:01:02.500 --> 00:01:04.000",
+                line=line,
+                hint=_VTT_HINT,
             )
-        start_ms, end_ms = _timing(match)
+        start_ms, end_ms = _timing(match, path, line, _VTT_HINT)
         cues.append(
             Cue(
                 start_ms,
                 end_ms,
                 tuple(block[timing_at + 1 :]),
-                line=block_start + timing_at + 1,
+                line=line,
                 has_identifier=timing_at == 1,
                 has_settings=bool(match.group("settings").strip()),
             )
@@ -157,7 +192,7 @@ def parse_srt(text: str, path: Path | None = None) -> tuple[list[Cue], LossRepor
                 f"bad cue timing {line.strip()!r}",
                 path=path,
                 line=number + 1,
-                hint="SubRip timings look like 00:01:02,500 --> 00:01:04,000",
+                hint=_SRT_HINT,
             )
     if timings and any(line.strip() for line in lines[: timings[0][0]][:-1]):
         report.add("text before the first cue", str(path or ""))
@@ -167,7 +202,7 @@ def parse_srt(text: str, path: Path | None = None) -> tuple[list[Cue], LossRepor
         body = lines[number + 1 : stop]
         if position + 1 < len(timings):
             body = _drop_trailing_number(body)
-        start_ms, end_ms = _timing(match)
+        start_ms, end_ms = _timing(match, path, number + 1, _SRT_HINT)
         cues.append(
             Cue(
                 start_ms,
@@ -202,8 +237,12 @@ def _vtt_pieces(cue: Cue) -> list[_Piece]:
         speaker: str | None = None
         voiced = False
         for match in _VTT_VOICE.finditer(raw_line):
-            _add_piece(pieces, _vtt_clean(raw_line[cursor : match.start()]), speaker, voiced)
-            speaker, voiced = (match.group("name") or "").strip() or None, True
+            before = _vtt_clean(raw_line[cursor : match.start()])
+            if not voiced and _LONE_DASH.fullmatch(before):
+                before = ""  # "- <v Bob>yes": the dialogue dash of a line that names its speaker
+            _add_piece(pieces, before, speaker, voiced)
+            name = html.unescape(match.group("name") or "")
+            speaker, voiced = " ".join(name.split()) or None, True
             cursor = match.end()
         _add_piece(pieces, _vtt_clean(raw_line[cursor:]), speaker, voiced)
     return pieces
@@ -216,32 +255,56 @@ def _vtt_clean(raw: str) -> str:
 def _srt_pieces(cue: Cue) -> list[_Piece]:
     pieces: list[_Piece] = []
     for raw_line in cue.lines:
-        _add_piece(pieces, " ".join(_SRT_TAG.sub("", raw_line).split()), None, False)
+        _add_piece(pieces, _srt_clean(raw_line), None, False)
     return pieces
 
 
+def _srt_clean(raw: str) -> str:
+    text = _SRT_CHARACTER_REFERENCE.sub(lambda m: html.unescape(m.group()), _SRT_TAG.sub("", raw))
+    return " ".join(text.split())
+
+
 def _add_piece(pieces: list[_Piece], text: str, speaker: str | None, voiced: bool) -> None:
-    """A voice tag always starts a piece; other text continues the line unless it is a dash."""
+    """A voice tag always starts a piece (without a dialogue dash: the tag names the speaker);
+    other text continues the line unless it starts with a dash."""
     if voiced:
-        pieces.append(_Piece(text, speaker))
+        dash = _DIALOGUE_DASH.match(text)
+        pieces.append(_Piece(text[dash.end() :].lstrip() if dash else text, speaker))
     elif text:
         pieces.append(_Piece(text, None, joins=bool(pieces) and not _DIALOGUE_DASH.match(text)))
 
 
 def _split_prefixes(pieces: Iterable[_Piece], prefix: re.Pattern[str] | None) -> list[_Piece]:
-    """Pieces with ``Name:`` prefixes recognised: such a piece names a speaker, starts a line."""
+    """Pieces with ``Name:`` prefixes recognised: such a piece names a speaker, starts a line.
+
+    A prefix may follow a dialogue dash (``- Bob: yes``); the dash is then dropped. A piece that
+    already names its speaker (a voice tag) loses a prefix repeating that name
+    (``<v Anna>Anna: Hello``), so the label is not written twice."""
     if prefix is None:
         return list(pieces)
     found: list[_Piece] = []
     for piece in pieces:
-        if piece.speaker is None:
-            match = prefix.match(piece.text)
-            if match is not None and match.group("speaker")[:1].isupper():
-                speaker = match.group("speaker").strip()
-                found.append(_Piece(piece.text[match.end() :], speaker))
+        named = _prefixed_speaker(piece.text, prefix)
+        if named is not None:
+            speaker, rest = named
+            if piece.speaker is None:
+                found.append(_Piece(rest, speaker))
+                continue
+            if speaker.casefold() == piece.speaker.casefold():
+                found.append(_Piece(rest, piece.speaker))
                 continue
         found.append(piece)
     return found
+
+
+def _prefixed_speaker(text: str, prefix: re.Pattern[str]) -> tuple[str, str] | None:
+    """The speaker a line's prefix names (after a dialogue dash, if any), and the rest."""
+    dash = _DIALOGUE_DASH.match(text)
+    body = text[dash.end() :].lstrip() if dash else text
+    match = prefix.match(body)
+    if match is None or not match.group("speaker")[:1].isupper():
+        return None
+    return match.group("speaker").strip(), body[match.end() :]
 
 
 # -- building the document --------------------------------------------------------------------
@@ -363,12 +426,17 @@ class _TranscriptImporter(Importer):
         builder = _TextBuilder(labels=labels)
         latest_end = -1
         overlapping = 0
+        empty = 0
         for cue in ordered:
+            pieces = _split_prefixes(self.pieces(cue), prefix)
+            if not pieces:
+                empty += 1
+                continue
             if cue.start_ms < latest_end:
                 overlapping += 1
             latest_end = max(latest_end, cue.end_ms)
             first = True
-            for piece in _split_prefixes(self.pieces(cue), prefix):
+            for piece in pieces:
                 if piece.joins and not first:
                     builder.extend_line(piece.text)
                     continue
@@ -376,12 +444,12 @@ class _TranscriptImporter(Importer):
                 if first:
                     builder.sync_points.append(SyncPoint(position, cue.start_ms))
                 first = False
-        self._count_losses(path, cues, report, overlapping)
         text = builder.text()
         if not text.strip():
             raise ParseError(
                 "the transcript's cues hold no text", path=path, hint="check the file's content"
             )
+        self._count_losses(path, cues, report, overlapping, empty)
         project = Project(name=path.stem)
         project.add_document(
             Document(
@@ -398,10 +466,12 @@ class _TranscriptImporter(Importer):
         return ImportResult(project, report)
 
     def _count_losses(
-        self, path: Path, cues: list[Cue], report: LossReport, overlapping: int
+        self, path: Path, cues: list[Cue], report: LossReport, overlapping: int, empty: int
     ) -> None:
         where = path.name
         report.add("cue end times (only start times are kept as sync points)", where, len(cues))
+        if empty:
+            report.add("cues without text (skipped)", where, empty)
         identifiers = sum(cue.has_identifier for cue in cues)
         if identifiers:
             report.add("cue identifiers", where, identifiers)
@@ -412,6 +482,20 @@ class _TranscriptImporter(Importer):
             report.warn(
                 f"{where}: {overlapping} cue(s) overlap an earlier cue; each is kept on its own "
                 "line in order of start time"
+            )
+        backwards = [cue for cue in cues if cue.end_ms < cue.start_ms]
+        if len(backwards) == 1:
+            (cue,) = backwards
+            report.warn(
+                f"{where}: the cue at line {cue.line} ends before it starts "
+                f"({_clock(cue.start_ms)} --> {_clock(cue.end_ms)}); its start time is kept"
+            )
+        elif backwards:
+            lines = ", ".join(str(cue.line) for cue in backwards[:10])
+            more = ", ..." if len(backwards) > 10 else ""
+            report.warn(
+                f"{where}: {len(backwards)} cues end before they start (at lines {lines}{more}); "
+                "their start times are kept"
             )
 
 
