@@ -276,3 +276,64 @@ def test_any_markup_gives_a_sound_document(tmp_path: Path, pieces: list[str]) ->
         previous_end = paragraph.end
     covered = sum(p.end - p.start for p in document.paragraphs)
     assert covered + document.text.count("\n") == len(document.text)
+
+
+@pytest.mark.parametrize("depth", [255, 257, 300, 2000])
+def test_deeply_nested_text_is_kept(tmp_path: Path, depth: int) -> None:
+    # libxml2 stops at 256 levels by default and drops the rest of the page without a word
+    page = "<p>BEFORE</p>" + "<div>" * depth + "DEEP" + "</div>" * depth + "<p>AFTER</p>"
+    result = read(tmp_path, page)
+    assert only_document(result).text == "BEFORE\nDEEP\nAFTER"
+    assert result.report.lossless
+
+
+def test_a_very_long_text_run_is_kept(tmp_path: Path) -> None:
+    # libxml2 stops at a text run of ten million characters by default
+    long = "x" * 10_000_001
+    result = read(tmp_path, f"<p>BEFORE</p><p>{long}</p><p>AFTER</p>")
+    assert only_document(result).text == f"BEFORE\n{long}\nAFTER"
+    assert result.report.lossless
+
+
+def test_where_the_parser_still_gives_up_the_loss_is_reported(tmp_path: Path) -> None:
+    depth = 3000  # beyond even huge_tree's limit of 2048 levels
+    page = "<p>BEFORE</p>\n" + "<div>" * depth + "DEEP" + "</div>" * depth + "<p>AFTER</p>"
+    result = read(tmp_path, page)
+    assert only_document(result).text == "BEFORE"
+    (loss,) = result.report
+    assert loss.what.startswith("the rest of the page from line 2 (the HTML parser stopped:")
+    assert "2048" in loss.what
+    assert "XML_PARSE_HUGE" not in loss.what
+    assert loss.where == "page.html"
+
+
+def test_deep_pages_still_resolve_no_entities(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET", encoding="utf-8")
+    page = (
+        f'<!DOCTYPE html SYSTEM "{secret.as_uri()}" [<!ENTITY s SYSTEM "{secret.as_uri()}">]>'
+        + "<div>" * 500
+        + "<p>&s;</p>"
+        + "</div>" * 500
+    )
+    text = only_document(read(tmp_path, page)).text
+    assert "TOP-SECRET" not in text
+    assert text.endswith("&s;")
+
+
+def test_a_table_in_a_cell_is_set_apart_from_the_cells_text(tmp_path: Path) -> None:
+    page = (
+        "<table><tr><td>Outer<table><tr><td>inner1</td><td>inner2</td></tr>"
+        "<tr><td>inner3</td></tr></table>tail</td><td>next</td></tr></table>"
+        "<table><tr><td><table><tr><td>a</td><td>b</td></tr></table></td><td>c</td></tr></table>"
+    )
+    document = only_document(read(tmp_path, page))
+    assert lines(document) == ["Outer inner1\tinner2 inner3 tail\tnext", "a\tb\tc"]
+
+
+def test_options_of_a_list_are_separate_words(tmp_path: Path) -> None:
+    page = (
+        "<p>Pick<select><option>opt1</option><option>opt2</option>"
+        "<optgroup label='g'><option>opt3</option></optgroup></select>then go</p>"
+    )
+    assert only_document(read(tmp_path, page)).text == "Pick opt1 opt2 opt3 then go"

@@ -33,6 +33,8 @@ HIDDEN = _tags("head script style template noscript title meta link base")
 """Elements whose content a reader does not see."""
 
 CELLS = frozenset(("td", "th"))
+SEPARATED = _tags("option optgroup")
+"""Inline elements set apart from their neighbours by a space (a list's options)."""
 HEADINGS = {f"h{level}": level for level in range(1, 7)}
 EMBEDDED = _tags("img picture video audio iframe object embed canvas svg math")
 """Elements whose content cannot become text; the importer reports them as losses."""
@@ -141,18 +143,30 @@ class _Writer:
             self.end_line()
 
     def open_cell(self) -> None:
-        """A ``<td>`` or ``<th>``: a tab before every cell of a row but the first."""
+        """A ``<td>`` or ``<th>``: a tab before every cell of a row but the first.
+
+        The first cell of a table nested in a cell keeps the space that the nested table's edge
+        left after the outer cell's text, so the two do not run together.
+        """
         if self.rows:
             if self.rows[-1]:
                 self.pending_space = False
                 self._put("\t")
             self.rows[-1] += 1
-        self.pending_space = self.space_allowed = False
+        if not self.cell_depth:
+            self.pending_space = False
+        self.space_allowed = False
         self.cell_depth += 1
 
     def close_cell(self) -> None:
         self.cell_depth = max(0, self.cell_depth - 1)
-        self.pending_space = self.space_allowed = False
+        self.pending_space = False
+        # Inside an outer cell, the edges of the nested table's rows separate what follows.
+        self.space_allowed = bool(self.cell_depth) and self.line_has_text
+
+    def separate(self) -> None:
+        """An inline element whose content a browser never shows run into its neighbour's."""
+        self.pending_space = self.space_allowed
 
 
 def render(root: html.HtmlElement) -> Rendered:
@@ -199,6 +213,8 @@ def _open(writer: _Writer, tag: str) -> None:
         writer.line_break()
     elif tag in CELLS:
         writer.open_cell()
+    elif tag in SEPARATED:
+        writer.separate()
     elif tag in BLOCKS:
         writer.block_edge()
         writer.blocks.append(tag)
@@ -209,6 +225,8 @@ def _open(writer: _Writer, tag: str) -> None:
 def _close(writer: _Writer, tag: str) -> None:
     if tag in CELLS:
         writer.close_cell()
+    elif tag in SEPARATED:
+        writer.separate()
     elif tag in BLOCKS:
         if tag == "tr" and writer.rows:
             writer.rows.pop()
