@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TypeVar
 
+import attrs
+
 from qualcode.errors import (
     CycleError,
     IntegrityError,
@@ -278,3 +280,29 @@ def raise_first(problems: Iterable[IntegrityError]) -> None:
     """Raise the first problem, if there is one."""
     for problem in problems:
         raise problem
+
+
+def fitted_structure(document: Document) -> tuple[Document, int]:
+    """``document`` without the paragraphs, speaker turns and sync points that do not fit its
+    text (the rule :func:`_structure` checks), and how many were left out.
+
+    For readers of files that carry the structure apart from the text (qualcode's note in a
+    .qdpx whose text another program changed, say): a stale paragraph must not cost the whole
+    document and its codings.
+    """
+    size = len(document.text)
+    paragraphs = [p for p in document.paragraphs if 0 <= p.start <= p.end <= size]
+    turns = [t for t in document.turns if 0 <= t.start <= t.end <= size]
+    points = [p for p in document.sync_points if 0 <= p.position <= size and p.time_ms >= 0]
+    dropped = (
+        len(document.paragraphs)
+        - len(paragraphs)
+        + len(document.turns)
+        - len(turns)
+        + len(document.sync_points)
+        - len(points)
+    )
+    if not dropped:
+        return document, 0
+    fitted = attrs.evolve(document, paragraphs=paragraphs, turns=turns, sync_points=points)
+    return fitted, dropped

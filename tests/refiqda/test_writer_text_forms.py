@@ -9,13 +9,15 @@ came back one character off.
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
+import attrs
 import pytest
 
 import qualcode
 from qualcode.formats.refiqda.targets import TARGETS
-from qualcode.model import Code, Coding, Document
+from qualcode.model import Code, Coding, Document, Paragraph, SpeakerTurn
 from qualcode.project import Project
 
 from .builders import G
@@ -84,3 +86,63 @@ def test_a_text_without_such_characters_is_written_as_it_is(tmp_path: Path) -> N
     back = qualcode.load(out)
     assert back.documents[G["source"]].text == text
     assert _quotes(back) == ["one", "\ufeff three"]
+
+
+def test_paragraphs_and_turns_follow_the_text_as_written(tmp_path: Path) -> None:
+    # qualcode's note kept them in the positions of the text before its CRs and BOM were left
+    # out: every later one was off, and one past the end cost the whole document on reading
+    text = "\ufeffI: How was it?\r\nAnna: It was fine.\r\nI: And then?"
+    project = _project(text, ["It was fine"])
+    starts = [0, text.index("Anna"), text.index("I: And")]
+    ends = [text.index("\r\nAnna"), text.index("\r\nI: And"), len(text)]
+    speakers = ["I", "Anna", "I"]
+    document = attrs.evolve(
+        project.documents[G["source"]],
+        paragraphs=[Paragraph(s, e) for s, e in zip(starts, ends, strict=True)],
+        turns=[SpeakerTurn(s, e, who) for s, e, who in zip(starts, ends, speakers, strict=True)],
+    )
+    project.add(document, replace=True)
+    out = tmp_path / "out.qdpx"
+    qualcode.save(project, out, target="nvivo")
+    result = qualcode.read(out)
+    back = result.project.documents[G["source"]]
+    assert [back.text[p.start : p.end] for p in back.paragraphs] == [
+        "I: How was it?",
+        "Anna: It was fine.",
+        "I: And then?",
+    ]
+    assert [(t.speaker, back.text[t.start : t.end]) for t in back.turns][1] == (
+        "Anna",
+        "Anna: It was fine.",
+    )
+    assert _quotes(result.project) == ["It was fine"]
+
+
+def test_structure_that_no_longer_fits_a_changed_text_is_left_out_not_the_document(
+    tmp_path: Path,
+) -> None:
+    # another program shortened the text; qualcode's note still holds the old paragraphs
+    text = "First paragraph here.\nSecond one, rather longer than the first."
+    project = _project(text, ["First"])
+    document = attrs.evolve(
+        project.documents[G["source"]], paragraphs=[Paragraph(0, 21), Paragraph(22, len(text))]
+    )
+    project.add(document, replace=True)
+    out = tmp_path / "out.qdpx"
+    qualcode.save(project, out)
+    edited = tmp_path / "edited.qdpx"
+    with zipfile.ZipFile(out) as source, zipfile.ZipFile(edited, "w") as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename.endswith(".txt"):
+                data = b"First paragraph here.\nSecond."
+            target.writestr(info, data)
+    result = qualcode.read(edited)
+    back = result.project.documents[G["source"]]
+    assert [back.text[p.start : p.end] for p in back.paragraphs] == ["First paragraph here."]
+    assert _quotes(result.project) == ["First"]
+    lost = {loss.what: loss.count for loss in result.report}
+    assert (
+        lost["paragraphs, speaker turns and sync points that no longer fit the text (left out)"]
+        == 1
+    )

@@ -32,6 +32,7 @@ from qualcode.formats.refiqda.positions import RawSelection as PositionSample
 from qualcode.formats.refiqda.relations import RelationsBuilder
 from qualcode.formats.refiqda.selection_block import SelectionBlock
 from qualcode.formats.refiqda.sources import RawSelection, RawSource
+from qualcode.integrity import fitted_structure
 from qualcode.model import (
     MANUAL,
     Case,
@@ -312,6 +313,13 @@ class ProjectBuilder(RelationsBuilder):
             why = source.text_lost or "they lay outside its text"
             self.report.add(
                 f"positions of sync points ({why}; moved into the text)", source.name, moved
+            )
+        document, dropped = fitted_structure(document)
+        if dropped:  # qualcode's note kept them for a text another program has changed since
+            self.report.add(
+                "paragraphs, speaker turns and sync points that no longer fit the text (left out)",
+                source.name,
+                dropped,
             )
         return document if self.add(document, "source") else None
 

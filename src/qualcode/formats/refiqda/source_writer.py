@@ -170,6 +170,8 @@ class SourceWriter(XmlWriter):
         text = document.text
         origin = self.target.text_origin if self.container else None
         form = WrittenText(text, self.target.convention, origin)
+        if not form.exact:
+            self.written_forms[document.id] = form
         if form.marks_dropped:
             self.report.add("byte order marks at the start of texts (left out)", document.name)
         if not self.container:

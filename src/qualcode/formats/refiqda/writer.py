@@ -16,6 +16,7 @@ from lxml import etree
 from qualcode.formats.refiqda import descriptions, extras
 from qualcode.formats.refiqda.source_writer import SourceWriter
 from qualcode.formats.refiqda.writer_base import COLOR, VARIABLE_TYPES, check_code_depth, q
+from qualcode.formats.refiqda.written_text import shift_structure
 from qualcode.formats.refiqda.xml import PROJECT_NS, Element
 from qualcode.model import Code, LinkDirection
 
@@ -240,6 +241,10 @@ class QdeWriter(SourceWriter):
         data = extras.collect(
             self.project, self.extras, self._descriptions, inline_text=not self.container
         )
+        for document_id, form in self.written_forms.items():
+            stored = data.entities.get(document_id)
+            if stored:
+                shift_structure(stored, form)
         for kind, written in self.written_order.items():
             ids = getattr(self.project, kind).ids()
             if ids != written:

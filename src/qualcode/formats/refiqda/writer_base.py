@@ -13,6 +13,7 @@ from qualcode.errors import OutputError
 from qualcode.formats.refiqda import extras
 from qualcode.formats.refiqda.selection_xml import PLAIN_ATTRIBUTE, SplicedBlocks
 from qualcode.formats.refiqda.targets import Target
+from qualcode.formats.refiqda.written_text import WrittenText
 from qualcode.formats.refiqda.xml import PROJECT_NS, Element, format_datetime
 from qualcode.model import Coding, Memo, Value, VariableType
 from qualcode.project import Project
@@ -96,6 +97,8 @@ class XmlWriter:
         self.extras = extras.Extras(target=target.name)
         self._data_note: Element | None = None
         self.written_order: dict[str, list[str]] = {"codes": [], "codings": []}
+        self.written_forms: dict[str, WrittenText] = {}
+        """Documents whose text was written changed (see :mod:`.written_text`)."""
 
     @property
     def replaced(self) -> int:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from typing import Protocol
+from typing import Any, Protocol
 
 from qualcode.formats.refiqda.positions import Convention
 from qualcode.model import TextOrigin
@@ -39,6 +39,7 @@ class ExternalPositions(Protocol):
 
 
 class _WithoutDropped:
+    # (positions in the target's unit; :meth:`WrittenText.in_written` gives them in the text)
     """Positions of a text written without some of its characters, in the target's unit."""
 
     def __init__(self, dropped: list[int], inner: OffsetMap, length: int) -> None:
@@ -76,3 +77,23 @@ class WrittenText:
         self.text = written
         self.offsets = _WithoutDropped(dropped, convention.offset_map(written, origin), len(text))
         self.exact = False
+        self._dropped = dropped
+
+    def in_written(self, position: int) -> int:
+        """A canonical position of the text in the text as written (code points)."""
+        if self.exact:
+            return position
+        return position - bisect.bisect_left(self._dropped, position)
+
+
+def shift_structure(values: dict[str, Any], form: WrittenText) -> None:
+    """Move the paragraphs, speaker turns and sync points qualcode's note keeps for a document
+    (JSON values, see :func:`qualcode.formats.json_values.encode_value`) to the text as written."""
+    for name in ("paragraphs", "turns"):
+        for item in values.get(name) or ():
+            item["start"], item["end"] = (
+                form.in_written(item["start"]),
+                form.in_written(item["end"]),
+            )
+    for point in values.get("sync_points") or ():
+        point["position"] = form.in_written(point["position"])
