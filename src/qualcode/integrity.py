@@ -34,6 +34,7 @@ from qualcode.model import (
     Paragraph,
     Set,
     SpeakerTurn,
+    SyncPoint,
     Theme,
     Value,
     Variable,
@@ -237,7 +238,7 @@ def _structure(document: Document, owner: str) -> Iterator[SpanError]:
     yield from _spans(document, owner, "paragraph", document.paragraphs, size)
     yield from _spans(document, owner, "speaker turn", document.turns, size)
     points = document.sync_points
-    bad = [i for i, p in enumerate(points) if not 0 <= p.position <= size or p.time_ms < 0]
+    bad = [i for i, p in enumerate(points) if not _point_fits(p, size)]
     if bad:
         point = points[bad[0]]
         problem = (
@@ -257,7 +258,7 @@ def _spans(
     items: Sequence[Paragraph | SpeakerTurn],
     size: int,
 ) -> Iterator[SpanError]:
-    bad = [i for i, item in enumerate(items) if not 0 <= item.start <= item.end <= size]
+    bad = [i for i, item in enumerate(items) if not _span_fits(item, size)]
     if bad:
         item = items[bad[0]]
         problem = (
@@ -270,6 +271,14 @@ def _spans(
             f"{_more(len(bad))}",
             guid=document.id,
         )
+
+
+def _span_fits(item: Paragraph | SpeakerTurn, size: int) -> bool:
+    return 0 <= item.start <= item.end <= size
+
+
+def _point_fits(point: SyncPoint, size: int) -> bool:
+    return 0 <= point.position <= size and point.time_ms >= 0
 
 
 def _more(count: int) -> str:
@@ -291,9 +300,9 @@ def fitted_structure(document: Document) -> tuple[Document, int]:
     document and its codings.
     """
     size = len(document.text)
-    paragraphs = [p for p in document.paragraphs if 0 <= p.start <= p.end <= size]
-    turns = [t for t in document.turns if 0 <= t.start <= t.end <= size]
-    points = [p for p in document.sync_points if 0 <= p.position <= size and p.time_ms >= 0]
+    paragraphs = [p for p in document.paragraphs if _span_fits(p, size)]
+    turns = [t for t in document.turns if _span_fits(t, size)]
+    points = [p for p in document.sync_points if _point_fits(p, size)]
     dropped = (
         len(document.paragraphs)
         - len(paragraphs)
