@@ -12,6 +12,7 @@ from qualcode.api import load, read, save
 from qualcode.errors import QualcodeError
 from qualcode.formats.base import Exporter, Importer, ImportResult
 from qualcode.hookspecs import hookimpl
+from qualcode.losses import Loss, LossReport
 from qualcode.model import (
     MANUAL,
     Case,
@@ -44,7 +45,6 @@ from qualcode.model import (
     new_id,
 )
 from qualcode.project import Project
-from qualcode.reports import Loss, LossReport
 from qualcode.strategies.base import Runner, Strategy, StrategyResult
 
 try:

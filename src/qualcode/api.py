@@ -7,9 +7,9 @@ from typing import Any
 
 from qualcode.errors import InputNotFoundError, about_file
 from qualcode.formats.base import ImportResult
+from qualcode.losses import LossReport
 from qualcode.plugins import Plugins, default_plugins
 from qualcode.project import Project
-from qualcode.reports import LossReport
 
 
 def read(

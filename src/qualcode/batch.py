@@ -27,6 +27,7 @@ from qualcode.errors import (
     QualcodeError,
 )
 from qualcode.fileio import check_input, check_output
+from qualcode.losses import LossReport
 from qualcode.model import (
     Case,
     DocumentKind,
@@ -34,7 +35,6 @@ from qualcode.model import (
 )
 from qualcode.plugins import Plugins, default_plugins
 from qualcode.project import Project
-from qualcode.reports import LossReport
 
 Progress = Callable[[Path, int, int], None]
 """Called with a file, how many files are done, and how many there are: once before the first

@@ -17,8 +17,8 @@ from qualcode.formats.refiqda.positions import (
     _same_words,
     choose_convention,
 )
+from qualcode.losses import LossReport
 from qualcode.model import PdfRegion
-from qualcode.reports import LossReport
 
 from .builders import project_xml, qdpx
 

@@ -15,8 +15,8 @@ from qualcode.formats.refiqda.positions import (
     choose_convention,
     convention_for_origin,
 )
+from qualcode.losses import LossReport
 from qualcode.model import TextOrigin
-from qualcode.reports import LossReport
 
 TEXTS = st.text(alphabet=st.sampled_from("ab \n😀é日"), max_size=40)
 CRLF = TextOrigin(newline="\r\n")

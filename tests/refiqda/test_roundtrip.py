@@ -18,6 +18,7 @@ from lxml import etree
 from qualcode.formats.refiqda import extras
 from qualcode.formats.refiqda.plugin import QdeExporter, QdeImporter, QdpxExporter, QdpxImporter
 from qualcode.formats.refiqda.targets import TARGETS
+from qualcode.losses import LossReport
 from qualcode.model import (
     Code,
     Coding,
@@ -29,7 +30,6 @@ from qualcode.model import (
     new_id,
 )
 from qualcode.project import Project
-from qualcode.reports import LossReport
 from qualcode.testing import assert_projects_equal, check_roundtrip, projects, sample_project
 
 from .conftest import assert_valid, qde_of

@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from qualcode.errors import QualcodeError
-from qualcode.reports import LossReport
+from qualcode.losses import LossReport
 
 
 @contextlib.contextmanager

@@ -13,8 +13,8 @@ from qualcode.cli.common import message, parse_options, print_json, show_report,
 from qualcode.errors import LossError, OptionError, about_file
 from qualcode.fileio import check_input, check_output
 from qualcode.hookspecs import hookimpl
+from qualcode.losses import LossReport
 from qualcode.plugins import default_plugins
-from qualcode.reports import LossReport
 
 INFO_KEYS = (
     "documents",

@@ -1,7 +1,7 @@
 """The contract of importers and exporters, built-in or from a plugin.
 
 An importer turns a file into a :class:`~qualcode.project.Project`; an exporter writes a project
-to a file. Both report what they could not carry in a :class:`~qualcode.reports.LossReport`.
+to a file. Both report what they could not carry in a :class:`~qualcode.losses.LossReport`.
 Plugins return their classes from the ``register_importers`` / ``register_exporters`` hooks; each
 class has a unique ``name`` (the format name users type after ``--from``/``--to``).
 """
@@ -14,8 +14,8 @@ from typing import Any, ClassVar
 
 import attrs
 
+from qualcode.losses import LossReport
 from qualcode.project import Project
-from qualcode.reports import LossReport
 
 
 @attrs.define

@@ -34,6 +34,7 @@ from qualcode.formats.json_values import (
     unknown_field,
 )
 from qualcode.hookspecs import hookimpl
+from qualcode.losses import LossReport
 from qualcode.model import (
     MANUAL,
     Case,
@@ -51,7 +52,6 @@ from qualcode.model import (
     Variable,
 )
 from qualcode.project import Project
-from qualcode.reports import LossReport
 
 FORMAT_NAME = "qualcode"
 FORMAT_VERSION = 1

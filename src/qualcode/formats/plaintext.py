@@ -14,9 +14,9 @@ from qualcode.errors import OptionError
 from qualcode.fileio import read_bytes
 from qualcode.formats.base import Importer, ImportResult
 from qualcode.hookspecs import hookimpl
+from qualcode.losses import LossReport
 from qualcode.model import Document, DocumentKind, new_id
 from qualcode.project import Project
-from qualcode.reports import LossReport
 from qualcode.text import decode
 
 

@@ -32,9 +32,9 @@ from qualcode.fileio import read_bytes
 from qualcode.formats.base import Importer, ImportResult
 from qualcode.formats.xlsx_formulas import unsaved_formula_cells
 from qualcode.hookspecs import hookimpl
+from qualcode.losses import LossReport
 from qualcode.model import Case, Document, DocumentKind, Value, Variable, VariableType, new_id
 from qualcode.project import Project
-from qualcode.reports import LossReport
 from qualcode.text import decode
 
 ID_COLUMN_NAMES = ("id", "respondent", "respondent_id", "respondentid", "participant", "case")

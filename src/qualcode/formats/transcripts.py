@@ -41,9 +41,9 @@ from qualcode.errors import OptionError, ParseError
 from qualcode.fileio import read_bytes
 from qualcode.formats.base import Importer, ImportResult
 from qualcode.hookspecs import hookimpl
+from qualcode.losses import LossReport
 from qualcode.model import Document, DocumentKind, Paragraph, SpeakerTurn, SyncPoint, new_id
 from qualcode.project import Project
-from qualcode.reports import LossReport
 from qualcode.text import decode
 
 SPEAKER_PREFIX = r"^(?P<speaker>[^\W\d_][\w .'’-]{0,40}?)\s*:\s+"

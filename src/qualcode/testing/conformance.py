@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from qualcode.formats.base import Exporter, Importer, ImportResult
+from qualcode.losses import LossReport
 from qualcode.project import Project
-from qualcode.reports import LossReport
 from qualcode.testing.compare import assert_projects_equal
 
 

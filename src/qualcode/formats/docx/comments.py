@@ -33,9 +33,9 @@ from lxml import etree
 
 from qualcode.formats.docx.package import W14, W15, DocxPackage, W
 from qualcode.formats.docx.text import BR, CR, TAB, Layout, P, T
+from qualcode.losses import LossReport
 from qualcode.model import Code, Coder, Coding, Document, Memo, new_id
 from qualcode.project import Project
-from qualcode.reports import LossReport
 
 HIGHLIGHT_COLOURS: Mapping[str, str] = {
     "yellow": "#FFFF00",

@@ -29,9 +29,9 @@ from qualcode.fileio import atomic_output
 from qualcode.formats.base import Exporter
 from qualcode.formats.docx.comments import HIGHLIGHT_COLOURS, MEMO_PREFIX, memo_prefixed
 from qualcode.formats.docx.package import MC, W14, W15, R, W
+from qualcode.losses import LossReport
 from qualcode.model import Coding, Document, Memo, ProvenanceMethod, SourceKind
 from qualcode.project import Project
-from qualcode.reports import LossReport
 
 PATH_SEPARATOR = " > "
 CODES_SEPARATOR = "; "

@@ -40,9 +40,9 @@ from qualcode.formats.docx.structure import (
     turns,
 )
 from qualcode.formats.docx.text import NotesRule, extract, index_notes
+from qualcode.losses import LossReport
 from qualcode.model import Document, DocumentKind, SourceFile, SourceKind, new_id
 from qualcode.project import Project
-from qualcode.reports import LossReport
 
 _TRUE = ("1", "true", "yes", "on", "all")
 _FALSE = ("", "0", "false", "no", "off", "none")

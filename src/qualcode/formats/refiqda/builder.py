@@ -33,6 +33,7 @@ from qualcode.formats.refiqda.relations import RelationsBuilder
 from qualcode.formats.refiqda.selection_block import SelectionBlock
 from qualcode.formats.refiqda.sources import RawSelection, RawSource
 from qualcode.integrity import fitted_structure
+from qualcode.losses import LossReport
 from qualcode.model import (
     MANUAL,
     Case,
@@ -49,7 +50,6 @@ from qualcode.model import (
     VariableType,
 )
 from qualcode.project import Project
-from qualcode.reports import LossReport
 
 VERIFY_SAMPLE = 5000
 """At most about this many selections, spread over the file, are used to check positions."""

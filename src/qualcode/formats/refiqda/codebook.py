@@ -19,9 +19,9 @@ from qualcode.formats.refiqda.targets import TARGETS
 from qualcode.formats.refiqda.writer import QdeWriter
 from qualcode.formats.refiqda.writer_base import check_code_depth
 from qualcode.formats.refiqda.xml import CODEBOOK_NS, Element, children, line_of, local, parse
+from qualcode.losses import LossReport
 from qualcode.model import Code
 from qualcode.project import Project
-from qualcode.reports import LossReport
 
 
 def read_codebook(path: Path, report: LossReport) -> Project:

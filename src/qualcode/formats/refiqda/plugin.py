@@ -20,8 +20,8 @@ from qualcode.formats.refiqda.reader import QdeReader
 from qualcode.formats.refiqda.targets import TARGETS, get_target
 from qualcode.formats.refiqda.writer import QdeWriter
 from qualcode.hookspecs import hookimpl
+from qualcode.losses import LossReport
 from qualcode.project import Project
-from qualcode.reports import LossReport
 
 _TARGET_HELP = "the program to write for: " + ", ".join(TARGETS) + " (default: spec)"
 

@@ -16,8 +16,8 @@ from collections.abc import Iterable, Sequence
 
 import attrs
 
+from qualcode.losses import LossReport
 from qualcode.model import TextOrigin
-from qualcode.reports import LossReport
 from qualcode.text import OffsetMap, PositionModel
 
 

@@ -31,6 +31,7 @@ from qualcode.formats.refiqda.xml import (
     stream,
     text_of,
 )
+from qualcode.losses import LossReport
 from qualcode.model import (
     Code,
     Coder,
@@ -42,7 +43,6 @@ from qualcode.model import (
     canonical_id,
 )
 from qualcode.project import Project
-from qualcode.reports import LossReport
 
 _VARIABLE_TYPES = {
     "text": VariableType.TEXT,

@@ -27,6 +27,7 @@ from qualcode.formats.refiqda.xml import (
     parse_datetime,
     text_of,
 )
+from qualcode.losses import LossReport
 from qualcode.model import (
     MediaRange,
     PdfRegion,
@@ -37,7 +38,6 @@ from qualcode.model import (
     TextOrigin,
     new_id,
 )
-from qualcode.reports import LossReport
 from qualcode.text import crlf_line_ends, decode, normalize_newlines
 
 SOURCE_KINDS = {

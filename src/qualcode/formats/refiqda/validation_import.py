@@ -23,7 +23,7 @@ from qualcode.formats.refiqda.positions import (
 )
 from qualcode.formats.refiqda.reader import QdeReader
 from qualcode.formats.refiqda.sources import FileResolver
-from qualcode.reports import LossReport
+from qualcode.losses import LossReport
 
 
 @attrs.frozen

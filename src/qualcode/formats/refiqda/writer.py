@@ -4,7 +4,7 @@ The XML follows Project.xsd in every detail of order and type; positions, line e
 the chosen :class:`~qualcode.formats.refiqda.targets.Target`. One selection is written per
 coding (NVivo's way; every reader accepts it), named with the start of its quote so a reader can
 check positions. What the target cannot hold is listed in the returned
-:class:`~qualcode.reports.LossReport`.
+:class:`~qualcode.losses.LossReport`.
 """
 
 from __future__ import annotations

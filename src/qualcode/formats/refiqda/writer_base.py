@@ -15,9 +15,9 @@ from qualcode.formats.refiqda.selection_xml import PLAIN_ATTRIBUTE, SplicedBlock
 from qualcode.formats.refiqda.targets import Target
 from qualcode.formats.refiqda.written_text import WrittenText
 from qualcode.formats.refiqda.xml import PROJECT_NS, Element, format_datetime
+from qualcode.losses import LossReport
 from qualcode.model import Coding, Memo, Value, VariableType
 from qualcode.project import Project
-from qualcode.reports import LossReport
 
 _NOT_XML = extras.NOT_XML
 """Characters XML 1.0 cannot hold."""
