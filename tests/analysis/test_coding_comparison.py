@@ -7,7 +7,8 @@ import random
 import pytest
 
 from qualcode import Code, Coder, Coding, Document, Project, new_id
-from qualcode.analysis.comparison import AnalysisInputError, Cells, compare_coders
+from qualcode.analysis.comparison import Cells, compare_coders
+from qualcode.analysis.names import AnalysisInputError
 from qualcode.analysis.spans import merged, overlap, touched_units
 from qualcode.errors import QualcodeError
 

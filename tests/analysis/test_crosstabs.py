@@ -7,8 +7,8 @@ import random
 import pytest
 
 from qualcode import Case, Code, Coder, Coding, Document, Project, Theme, Variable, new_id
-from qualcode.analysis.comparison import AnalysisInputError
 from qualcode.analysis.crosstabs import case_timeline, cooccurrence, crosstab
+from qualcode.analysis.names import AnalysisInputError
 
 TEXT = "We met weekly. Support helped. I was tired. Training was late. Fine."
 

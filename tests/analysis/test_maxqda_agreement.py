@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from qualcode import Code, Coder, Coding, Document, Project, new_id
-from qualcode.analysis.comparison import AnalysisInputError
+from qualcode.analysis.names import AnalysisInputError
 from qualcode.analysis.segments import maxqda_agreement
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from qualcode import Case, Code, Coder, Coding, Document, DocumentKind, Project, Variable, new_id
-from qualcode.analysis.comparison import AnalysisInputError
+from qualcode.analysis.names import AnalysisInputError
 from qualcode.analysis.queries import (
     Filters,
     code,

@@ -6,8 +6,8 @@ import pytest
 
 from qualcode import Code, Coder, Coding, Document, Project, new_id
 from qualcode.analysis.agreement import krippendorff_alpha
-from qualcode.analysis.comparison import AnalysisInputError
 from qualcode.analysis.disagreements import disagreement_table, disagreements, machine_scores
+from qualcode.analysis.names import AnalysisInputError
 from qualcode.analysis.unit_alpha import alpha_by_units
 
 TEXT = "Peer work helps. I felt alone. Training came late. My manager listened."

@@ -26,19 +26,15 @@ from typing import Literal
 
 import attrs
 
+from qualcode.analysis.names import AnalysisInputError, resolve_coders
 from qualcode.analysis.spans import Span, covered, merged, overlap, touched_units
 from qualcode.analysis.table import Table
-from qualcode.errors import QualcodeError
+from qualcode.analysis.units import unit_units
 from qualcode.model import Coder, Document
 from qualcode.project import Project
-from qualcode.text import paragraphs, sentences
 
 Unit = Literal["character", "sentence", "paragraph"]
 UNITS: tuple[str, ...] = ("character", "sentence", "paragraph")
-
-
-class AnalysisInputError(QualcodeError, KeyError):
-    """An analysis was asked about a coder, code or document the project does not have."""
 
 
 @attrs.frozen
@@ -164,22 +160,6 @@ class CodingComparison:
         )
 
 
-def resolve_coders(project: Project, names: str | Iterable[str]) -> tuple[Coder, ...]:
-    """Coders named by id or by name; an unknown one is an error listing the known coders."""
-    wanted = [names] if isinstance(names, str) else list(names)
-    if not wanted:
-        raise AnalysisInputError("name at least one coder on each side")
-    found: list[Coder] = []
-    for name in wanted:
-        coder = project.coders.get(name)
-        matches = [coder] if coder is not None else project.coders.by_name(name)
-        if not matches:
-            known = ", ".join(sorted(c.name for c in project.coders)) or "none"
-            raise AnalysisInputError(f"the project has no coder {name!r}; its coders: {known}")
-        found.extend(m for m in matches if m not in found)
-    return tuple(found)
-
-
 def compare_coders(
     project: Project,
     first: str | Iterable[str],
@@ -248,13 +228,7 @@ def compare_coders(
 
 def _units(document: Document, unit: str) -> list[Span] | None:
     """The sorted units of ``document`` (None for characters)."""
-    if unit == "character":
-        return None
-    if unit == "sentence":
-        return [(s.start, s.end) for s in sentences(document.text)]
-    if document.paragraphs:
-        return merged((p.start, p.end) for p in document.paragraphs)
-    return [(s.start, s.end) for s in paragraphs(document.text)]
+    return None if unit == "character" else unit_units(document, unit)
 
 
 def _cells(a: Sequence[Span], b: Sequence[Span], length: int, units: list[Span] | None) -> Cells:

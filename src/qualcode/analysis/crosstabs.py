@@ -20,10 +20,10 @@ from collections.abc import Callable, Iterable
 from itertools import combinations
 from typing import Literal
 
-from qualcode.analysis.comparison import AnalysisInputError, resolve_coders
+from qualcode.analysis.names import AnalysisInputError, resolve_coders
 from qualcode.analysis.spans import Span, merged, overlap, touched_units
 from qualcode.analysis.table import Table
-from qualcode.analysis.unit_alpha import unit_units
+from qualcode.analysis.units import unit_units
 from qualcode.model import Code, Coding, Document
 from qualcode.project import Project
 

@@ -10,12 +10,13 @@ what the people coded the machine found) and F1, by characters.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 import attrs
 
-from qualcode.analysis.comparison import compare_coders, resolve_coders
-from qualcode.analysis.spans import Span, merged
+from qualcode.analysis.comparison import compare_coders
+from qualcode.analysis.names import resolve_coders
+from qualcode.analysis.spans import Span, difference, merged
 from qualcode.analysis.table import Table
 from qualcode.project import Project
 
@@ -30,25 +31,6 @@ class Disagreement:
     end: int
     coded_by: str
     """``first`` or ``second``: the side that coded it."""
-
-
-def _difference(mine: Sequence[Span], theirs: Sequence[Span]) -> list[Span]:
-    """The parts of merged ``mine`` that merged ``theirs`` does not cover (one sweep)."""
-    result: list[Span] = []
-    j = 0
-    for start, end in mine:
-        position = start
-        while j < len(theirs) and theirs[j][1] <= position:
-            j += 1
-        k = j
-        while k < len(theirs) and theirs[k][0] < end:
-            if theirs[k][0] > position:
-                result.append((position, theirs[k][0]))
-            position = max(position, theirs[k][1])
-            k += 1
-        if position < end:
-            result.append((position, end))
-    return result
 
 
 def disagreements(
@@ -71,10 +53,10 @@ def disagreements(
     for (document_id, code_id), (a, b) in spans.items():
         mine, theirs = merged(a), merged(b)
         found.extend(
-            Disagreement(document_id, code_id, s, e, "first") for s, e in _difference(mine, theirs)
+            Disagreement(document_id, code_id, s, e, "first") for s, e in difference(mine, theirs)
         )
         found.extend(
-            Disagreement(document_id, code_id, s, e, "second") for s, e in _difference(theirs, mine)
+            Disagreement(document_id, code_id, s, e, "second") for s, e in difference(theirs, mine)
         )
     found.sort(key=lambda d: (order.get(d.document_id, 0), d.start, d.end, d.code_id))
     return found

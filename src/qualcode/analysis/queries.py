@@ -23,11 +23,10 @@ from typing import Literal
 
 import attrs
 
-from qualcode.analysis.comparison import AnalysisInputError, resolve_coders
-from qualcode.analysis.disagreements import _difference
-from qualcode.analysis.spans import Span, merged, touched_units
+from qualcode.analysis.names import AnalysisInputError, find_code, resolve_coders
+from qualcode.analysis.spans import Span, difference, merged, touched_units
 from qualcode.analysis.table import Table
-from qualcode.analysis.unit_alpha import unit_units
+from qualcode.analysis.units import unit_units
 from qualcode.model import Document, DocumentKind
 from qualcode.project import Project
 
@@ -95,22 +94,7 @@ class _Code(Expression):
         return self.name
 
     def evaluate(self, index: Index) -> SpansByDocument:
-        project = index.project
-        found = project.codes.get(self.name)
-        if found is None:
-            path = tuple(part for part in self.name.split("/") if part)
-            found = project.code_by_path(path)
-        if found is None:
-            matches = project.codes.by_name(self.name)
-            if len(matches) > 1:
-                paths = ", ".join("/".join(project.code_path(c.id)) for c in matches)
-                raise AnalysisInputError(f"{self.name!r} names several codes: {paths}")
-            found = matches[0] if matches else None
-        if found is None:
-            known = ", ".join(sorted("/".join(project.code_path(c.id)) for c in project.codes))
-            raise AnalysisInputError(
-                f"the project has no code {self.name!r}; its codes: {known or 'none'}"
-            )
+        found = find_code(index.project, self.name)
         return index.code(found.id, self.include_subcodes)
 
 
@@ -154,7 +138,7 @@ class _Binary(Expression):
                 result[doc] = merged(a.get(doc, []) + b.get(doc, []))
         else:
             for doc, spans in a.items():
-                result[doc] = _difference(spans, b.get(doc, []))
+                result[doc] = difference(spans, b.get(doc, []))
         return {doc: spans for doc, spans in result.items() if spans}
 
 

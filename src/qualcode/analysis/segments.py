@@ -25,7 +25,7 @@ from typing import Literal
 
 import attrs
 
-from qualcode.analysis.comparison import AnalysisInputError, resolve_coders
+from qualcode.analysis.names import AnalysisInputError, resolve_coders
 from qualcode.analysis.spans import Span
 from qualcode.analysis.table import Table
 from qualcode.project import Project

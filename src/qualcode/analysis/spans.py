@@ -60,3 +60,22 @@ def touched_units(units: Sequence[Span], spans: Sequence[Span]) -> list[bool]:
                 break
             k += 1
     return marks
+
+
+def difference(mine: Sequence[Span], theirs: Sequence[Span]) -> list[Span]:
+    """The parts of merged ``mine`` that merged ``theirs`` does not cover (one sweep)."""
+    result: list[Span] = []
+    j = 0
+    for start, end in mine:
+        position = start
+        while j < len(theirs) and theirs[j][1] <= position:
+            j += 1
+        k = j
+        while k < len(theirs) and theirs[k][0] < end:
+            if theirs[k][0] > position:
+                result.append((position, theirs[k][0]))
+            position = max(position, theirs[k][1])
+            k += 1
+        if position < end:
+            result.append((position, end))
+    return result

@@ -15,12 +15,11 @@ from typing import Literal
 import attrs
 
 from qualcode.analysis.agreement import UndefinedAgreementError, krippendorff_alpha
-from qualcode.analysis.comparison import AnalysisInputError, resolve_coders
+from qualcode.analysis.names import AnalysisInputError, resolve_coders
 from qualcode.analysis.spans import Span, merged, touched_units
 from qualcode.analysis.table import Table
-from qualcode.model import Document
+from qualcode.analysis.units import unit_units
 from qualcode.project import Project
-from qualcode.text import paragraphs, sentences
 
 
 @attrs.frozen
@@ -65,17 +64,6 @@ class UnitAlpha:
             rows,
             title=f"Krippendorff's alpha by {self.unit} for {', '.join(self.coders)}",
         )
-
-
-def unit_units(document: Document, unit: str) -> list[Span]:
-    """The sorted sentences or paragraphs of ``document``."""
-    if unit == "sentence":
-        return [(s.start, s.end) for s in sentences(document.text)]
-    if unit == "paragraph":
-        if document.paragraphs:
-            return merged((p.start, p.end) for p in document.paragraphs)
-        return [(s.start, s.end) for s in paragraphs(document.text)]
-    raise ValueError(f"unit must be sentence or paragraph, not {unit!r}")
 
 
 def alpha_by_units(
