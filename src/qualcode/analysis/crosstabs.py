@@ -206,17 +206,12 @@ def cooccurrence(
                     together[pair] += 1
                     shared[pair] += 1
     rows = []
-    for (a, b), count in sorted(together.items(), key=lambda item: (-item[1], item[0])):
+    for (a, b), count in together.items():
         both = shared[a, b]
         either = alone[a] + alone[b] - both
-        rows.append(
-            (
-                "/".join(project.code_path(a)),
-                "/".join(project.code_path(b)),
-                count,
-                round(both / either, 4) if either else 0.0,
-            )
-        )
+        first, second = sorted(("/".join(project.code_path(a)), "/".join(project.code_path(b))))
+        rows.append((first, second, count, round(both / either, 4) if either else 0.0))
+    rows.sort(key=lambda row: (-row[2], row[0], row[1]))
     return Table(
         ("code", "other code", "count", "jaccard"), rows, title=f"Codes together ({scope})"
     )
