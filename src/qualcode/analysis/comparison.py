@@ -194,14 +194,18 @@ def compare_coders(
         if side < 0:
             continue
         coded_by[side].add(coding.document_id)
-        pair = spans.setdefault((coding.code_id, coding.document_id), ([], []))
+        key = (coding.code_id, coding.document_id)
+        pair = spans.get(key)
+        if pair is None:
+            pair = spans[key] = ([], [])
         pair[side].append((coding.start, coding.end))
     for side, coders in ((0, first_coders), (1, second_coders)):
         if not coded_by[side]:
             names = ", ".join(c.name for c in coders)
             raise AnalysisInputError(f"{names} coded no text in this project")
     if documents is None:
-        document_ids = [d.id for d in project.documents if d.id in coded_by[0] & coded_by[1]]
+        both_sides = coded_by[0] & coded_by[1]
+        document_ids = [d.id for d in project.documents if d.id in both_sides]
     else:
         document_ids = list(dict.fromkeys(documents))
         for document_id in document_ids:

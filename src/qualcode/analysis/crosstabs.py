@@ -177,14 +177,14 @@ def cooccurrence(
     shared: Counter[tuple[str, str]] = Counter()
     for document_id, codings in by_document.items():
         if scope == "overlap":
-            _overlapping_pairs(codings, together)
+            found = _overlapping_pairs(codings, together)
             spans: dict[str, list[Span]] = defaultdict(list)
             for coding in codings:
                 spans[coding.code_id].append((coding.start, coding.end))
             union = {code: merged(s) for code, s in spans.items()}
             for code, s in union.items():
                 alone[code] += sum(end - start for start, end in s)
-            for pair in {p for p in together if p[0] in union and p[1] in union}:
+            for pair in found:
                 shared[pair] += overlap(union[pair[0]], union[pair[1]])
         else:
             codes_in: dict[int, set[str]] = defaultdict(set)
@@ -217,16 +217,26 @@ def cooccurrence(
     )
 
 
-def _overlapping_pairs(codings: list[Coding], pairs: Counter[tuple[str, str]]) -> None:
-    """Count pairs of overlapping codings of different codes (a sweep with an active list)."""
+def _overlapping_pairs(
+    codings: list[Coding], pairs: Counter[tuple[str, str]]
+) -> set[tuple[str, str]]:
+    """Count pairs of overlapping codings of different codes (a sweep with an active list);
+    returns the pairs of codes found overlapping in these codings."""
     active: list[Coding] = []
+    found: set[tuple[str, str]] = set()
     for coding in sorted(codings, key=lambda c: (c.start, c.end)):
+        if coding.end <= coding.start:
+            continue
         active = [other for other in active if other.end > coding.start]
+        code_id = coding.code_id
         for other in active:
-            if other.code_id != coding.code_id and coding.end > coding.start:
-                a, b = sorted((other.code_id, coding.code_id))
-                pairs[a, b] += 1
+            other_code = other.code_id
+            if other_code != code_id:
+                pair = (other_code, code_id) if other_code < code_id else (code_id, other_code)
+                pairs[pair] += 1
+                found.add(pair)
         active.append(coding)
+    return found
 
 
 def case_timeline(
