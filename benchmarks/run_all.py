@@ -23,6 +23,7 @@ FULL: dict[str, list[str]] = {
     "survey": ["benchmarks/survey_bench.py"],
     "keywords": ["benchmarks/keywords_bench.py"],
     "dask": ["plugins/qualcode-dask/benchmarks/dask_bench.py"],
+    "analysis": ["benchmarks/analysis_bench.py"],
 }
 QUICK: dict[str, list[str]] = {
     "foundation": ["--sizes", "10000,100000"],
@@ -31,6 +32,7 @@ QUICK: dict[str, list[str]] = {
     "survey": ["--sizes", "2500,10000", "--repeats", "1"],
     "keywords": ["--chars", "2000000", "--repeat", "1"],
     "dask": ["--documents", "100", "--repeat", "1"],
+    "analysis": ["--codings", "50000", "--chars", "2000000", "--documents", "100"],
 }
 
 
