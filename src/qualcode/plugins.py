@@ -42,6 +42,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "qualcode.formats.survey_table",
     "qualcode.cli.import_commands",
     "qualcode.cli.validate_commands",
+    "qualcode.cli.analysis_commands",
 )
 """Modules registered as built-in plugins, exactly as a third party's would be."""
 
