@@ -48,8 +48,13 @@ def test_overlapping_codings_of_one_side_count_once() -> None:
     code(project, "alice", "c1", 0, 30)
     code(project, "alice", "c1", 20, 50)  # overlaps the first: 50 characters in all
     code(project, "bob", "c1", 40, 60)
-    (row,) = compare_coders(project, "alice", "bob").rows
+    comparison = compare_coders(project, "alice", "bob")
+    (row,) = comparison.rows
     assert row.cells == Cells(both=10, first_only=40, second_only=10, neither=40)
+    assert comparison.notes == (
+        "Alice: 1 overlapping or touching codings of one code were merged first, "
+        "so each character counts once",
+    )
 
 
 def test_pooling_adds_counts_and_never_averages_kappas() -> None:

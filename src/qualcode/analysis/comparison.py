@@ -107,6 +107,8 @@ class CodingComparison:
     documents: tuple[str, ...]
     rows: tuple[ComparisonRow, ...]
     """Every code compared, in every document compared."""
+    notes: tuple[str, ...] = ()
+    """What a reader of the figures should know, e.g. overlapping codings merged first."""
 
     def by_code(self) -> list[ComparisonRow]:
         """Per code, pooled over the documents (counts added up)."""
@@ -218,15 +220,25 @@ def compare_coders(
         for code_id in code_ids:
             project.codes[code_id]
     rows: list[ComparisonRow] = []
+    overlapping = [0, 0]
     for document_id in document_ids:
         document = project.documents[document_id]
         unit_spans = _units(document, unit)
         for code_id in code_ids:
             a, b = spans.get((code_id, document_id), ([], []))
-            cells = _cells(merged(a), merged(b), len(document.text), unit_spans)
+            merged_a, merged_b = merged(a), merged(b)
+            overlapping[0] += len(a) - len(merged_a)
+            overlapping[1] += len(b) - len(merged_b)
+            cells = _cells(merged_a, merged_b, len(document.text), unit_spans)
             rows.append(ComparisonRow(code_id, document_id, cells))
+    notes = tuple(
+        f"{', '.join(c.name for c in coders)}: {count} overlapping or touching codings of one "
+        "code were merged first, so each character counts once"
+        for coders, count in ((first_coders, overlapping[0]), (second_coders, overlapping[1]))
+        if count
+    )
     return CodingComparison(
-        project, first_coders, second_coders, unit, tuple(document_ids), tuple(rows)
+        project, first_coders, second_coders, unit, tuple(document_ids), tuple(rows), notes
     )
 
 

@@ -147,6 +147,8 @@ def agreement(
                 codes=code_ids,
             )
             table = _with_total(comparison.to_table(per_document=False), comparison.pooled())
+            for note in comparison.notes:
+                message(f"note: {note}")
     _print(table, output, as_json)
 
 
