@@ -227,6 +227,8 @@ def code(
             f"{_count(touched, 'document')} by {proposed.coder.name}"
             + (f", {_count(len(proposed.codes), 'new code')}" if proposed.codes else "")
         )
+        for hint in proposed.hints:
+            message(f"{strategy_name}: hint: {hint}")
         message(f"wrote {destination}")
 
 

@@ -106,9 +106,7 @@ class CommentOptions:
         return False
 
 
-_SENTENCE_END = re.compile(
-    r"(?:(?<=[^\W\d_])|(?<=[)\]\"'”’]))[.!?…]+[\"'”’)\]]*(?=\s|$)"
-)
+_SENTENCE_END = re.compile(r"(?:(?<=[^\W\d_])|(?<=[)\]\"'”’]))[.!?…]+[\"'”’)\]]*(?=\s|$)")
 """Sentence punctuation after a word (or a closing bracket or quote), then a space or the end:
 ``Yes.``, ``Why? It``, ``(see above).``; not ``3.2`` nor ``Q1.``, where it follows a digit."""
 
@@ -290,7 +288,9 @@ def apply_comments(
             made[comment.comment_id] = [project.add_memo(memo).id]
             as_memos += 1
     project.add_codings(codings)
-    _count_comments(document.name, len(comments) - len(replies) - as_memos, as_memos, options, report)
+    _count_comments(
+        document.name, len(comments) - len(replies) - as_memos, as_memos, options, report
+    )
     for reply in replies:
         root = reply
         seen: set[str] = set()
@@ -338,9 +338,7 @@ def _count_comments(
     """One line of the import report counting the comments read each way."""
     if not as_codes and not as_memos:
         return
-    line = (
-        f"{name}: Word comments: {as_codes} read as codes, {as_memos} as memos on their passages"
-    )
+    line = f"{name}: Word comments: {as_codes} read as codes, {as_memos} as memos on their passages"
     if options.mode is CommentMode.AUTO:
         line += (
             " (a comment that reads like prose is a memo; the import option comments=codes "

@@ -4,10 +4,10 @@ Each line of the document's text is written as one paragraph (a tab as a Word ta
 their level. Codings with the same range and coder become one comment over that range, authored by
 the coder, whose text is the code paths (``Parent > Child``) separated by ``; ``, exactly what the
 importer reads back, so docx -> codings -> docx -> codings is an identity (where the code names
-would read like prose, the text starts with ``Codes:`` so that it is not read back as a memo). Memos attached to a
-coding become replies to its comment; memos anchored in the text become comments that start with
-``Memo:`` (which the importer reads back as memos). With ``highlight`` the coded text is also
-highlighted in the Word colour nearest to its code's colour.
+would read like prose, the text starts with ``Codes:`` so that it is not read back as a memo).
+Memos attached to a coding become replies to its comment; memos anchored in the text become
+comments that start with ``Memo:`` (which the importer reads back as memos). With ``highlight``
+the coded text is also highlighted in the Word colour nearest to its code's colour.
 
 A project with one document is written to the ``.docx`` path given. With several documents, write
 to a path ending in ``.zip`` (a ZIP of one ``.docx`` per document, named after the documents) or
