@@ -273,7 +273,7 @@ SPEAKER_PATTERNS: dict[str, str] = {
     + _SPEECH_FOLLOWS,
     "bracket": r"^\[(?![\d\s.:,]+\])(?P<speaker>[^\]\n]{1,40})\]\s*",
     "timestamp": r"^(?P<speaker>[\w .'-]{1,40}?)\s*\(" + _CLOCK + r"\)\s*:\s*",
-    "name_time": rf"^(?P<speaker>{_HEADER_NAME})(?: {{2,}}|\t| (?=\d{{1,2}}:\d{{2}}:\d{{2}}))"
+    "name_time": rf"^(?P<speaker>{_HEADER_NAME})(?: {{2,}}| (?=\d{{1,2}}:\d{{2}}:\d{{2}}))"
     + _CLOCK
     + _SPEECH_FOLLOWS,
 }
@@ -283,8 +283,8 @@ starts with a letter of any script, then a colon and a space, or a full-width co
 ``[00:01:05]`` alone), ``Name (00:01:02):`` (Rev; the speech may start on the next line), and
 a line of its own that names the speaker and a time, the speech on the lines after it:
 ``[Name] 11:02:09`` (Zoom's saved transcript) and ``Name  0:03`` (Otter.ai, Microsoft Teams: two
-or more spaces or a tab before the time; one space only before a time with seconds,
-``Name 0:03:15``)."""
+or more spaces before the time; one space only before a time with seconds, ``Name 0:03:15``; a
+tab is not enough, as a table row ``Length<tab>1:02:15`` is no speaker)."""
 
 
 def speaker_turns(text: str, patterns: Sequence[str] | None = None) -> list[tuple[str, Span, Span]]:
