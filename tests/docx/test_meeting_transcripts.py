@@ -88,3 +88,24 @@ def test_otter_rev_and_zoom_layouts_in_word(docx: types.ModuleType, write_docx: 
             ("Speaker 1", "How did you start?"),
             ("Anna Okafor", "As a client."),
         ], name
+
+
+def test_keywords_search_the_speech_not_the_heading_line(
+    docx: types.ModuleType, write_docx: Writer
+) -> None:
+    from qualcode.model import Code
+    from qualcode.strategies.keywords import KeywordsStrategy
+
+    builder = docx.DocxBuilder()
+    builder.paragraph("Smith, John   0:03")
+    builder.paragraph("Did Anna call you back?")
+    builder.paragraph("Lee, Anna (Guest)   0:09")
+    builder.paragraph("No, nobody called.")
+    project = load(write_docx(builder))
+    project.add_code(Code(id="c", name="Anna mentioned", examples=("Anna",)))
+
+    host = KeywordsStrategy().run(project, SerialRunner(), speakers=["Smith*"])
+    guest = KeywordsStrategy().run(project, SerialRunner(), speakers=["Lee*"])
+
+    assert [project.quote(c) for c in host.codings] == ["Did Anna call you back?"]
+    assert guest.codings == []  # her name in her own heading line is not something she said
