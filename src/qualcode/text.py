@@ -259,7 +259,7 @@ _CLOCK = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?"
 _HEADER_NAME = r"[^\W\d_][\w.,'’()&-]{0,40}(?: [\w.,'’()&-]{1,40}){0,5}?"
 """A speaker's name in a heading line: one to six words, starting with a letter; commas and
 brackets are allowed (``Smith, John``, ``Anna Lee (Guest)``)."""
-_SPEECH_FOLLOWS = r"[ \t]*(?:\r?\n|$)(?=[ \t]*\S)"
+_SPEECH_FOLLOWS = r"[ \t]*(?:\n|$)(?=[ \t]*\S)"
 """The end of a heading line, which a line of text follows (the speech)."""
 
 SPEAKER_PATTERNS: dict[str, str] = {
@@ -275,6 +275,7 @@ SPEAKER_PATTERNS: dict[str, str] = {
     "timestamp": r"^(?P<speaker>[\w .'-]{1,40}?)\s*\(" + _CLOCK + r"\)\s*:\s*",
     "name_time": rf"^(?P<speaker>{_HEADER_NAME})(?: {{2,}}| (?=\d{{1,2}}:\d{{2}}:\d{{2}}))"
     + _CLOCK
+    + rf"(?:[ \t]*-->[ \t]*{_CLOCK})?"
     + _SPEECH_FOLLOWS,
 }
 """Speaker labels at the start of a line: ``Name:``/``NAME:`` (a name of one to three words that
@@ -284,7 +285,8 @@ starts with a letter of any script, then a colon and a space, or a full-width co
 a line of its own that names the speaker and a time, the speech on the lines after it:
 ``[Name] 11:02:09`` (Zoom's saved transcript) and ``Name  0:03`` (Otter.ai, Microsoft Teams: two
 or more spaces before the time; one space only before a time with seconds, ``Name 0:03:15``; a
-tab is not enough, as a table row ``Length<tab>1:02:15`` is no speaker)."""
+tab is not enough, as a table row ``Length<tab>1:02:15`` is no speaker), also with an end time
+(``Name  00:01:23.000 --> 00:01:45.000``)."""
 
 
 def speaker_turns(text: str, patterns: Sequence[str] | None = None) -> list[tuple[str, Span, Span]]:

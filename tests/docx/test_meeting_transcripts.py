@@ -78,6 +78,12 @@ def test_otter_rev_and_zoom_layouts_in_word(docx: types.ModuleType, write_docx: 
             "As a client.",
         ],
     }
+    layouts["arrows"] = [
+        "Speaker 1  00:00:00.000 --> 00:00:06.500",
+        "How did you start?",
+        "Anna Okafor  00:00:07.000 --> 00:00:09.000",
+        "As a client.",
+    ]
     for name, lines in layouts.items():
         builder = docx.DocxBuilder()
         for line in lines:

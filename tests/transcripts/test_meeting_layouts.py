@@ -80,6 +80,13 @@ Hi, Anna.
 """
 """A name and a clock time with seconds after one space: 'Name 0:03:15'."""
 
+ARROWS = """Martin Storey   00:00:04.000 --> 00:00:09.500
+Can everyone hear me?
+Lee, Anna   00:00:10.000 --> 00:00:11.000
+Yes.
+"""
+"""A Teams variant with the turn's start and end: 'Name   00:00:04.000 --> 00:00:09.500'."""
+
 EXPECTED = {
     "otter": [
         ("Speaker 1", "Thanks for joining. How did you start at the clinic?"),
@@ -107,8 +114,16 @@ EXPECTED = {
         ("Speaker 1", "One last question."),
     ],
     "seconds": [("Anna", "Hello."), ("Ben", "Hi, Anna.")],
+    "arrows": [("Martin Storey", "Can everyone hear me?"), ("Lee, Anna", "Yes.")],
 }
-LAYOUTS = {"otter": OTTER, "zoom": ZOOM, "teams": TEAMS, "rev": REV, "seconds": SECONDS}
+LAYOUTS = {
+    "otter": OTTER,
+    "zoom": ZOOM,
+    "teams": TEAMS,
+    "rev": REV,
+    "seconds": SECONDS,
+    "arrows": ARROWS,
+}
 
 
 def speeches(project: Project, **options: object) -> list[tuple[str, str]]:

@@ -69,7 +69,7 @@ _STAMP = r"(?:\[\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?\]\s*)?"
 
 
 _CLOCK = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?"
-_HEADING_END = r"[ \t]*(?:\n|$)"
+_HEADING_END = rf"(?:[ \t]*-->[ \t]*{_CLOCK})?[ \t]*(?:\n|$)"
 
 
 def _label(speaker: str) -> re.Pattern[str]:

@@ -582,7 +582,8 @@ def _nothing_matched(rule_set: RuleSet, settings: Mapping[str, Any], documents: 
 
 _LABEL_END = re.compile(
     r"\s*(?:\(\d{1,2}:\d{2}(?::\d{2})?\))?\s*:[ \t]*|\][ \t]+\d{1,2}:\d{2}[\d:.,]*[ \t]*\n"
-    r"|\][ \t]*| {2,}\d{1,2}:\d{2}[\d:.,]*[ \t]*\n| \d{1,2}:\d{2}:\d{2}[\d.,]*[ \t]*\n"
+    r"|\][ \t]*| {2,}\d{1,2}:\d{2}[\d:.,]*(?:[ \t]*-->[ \t]*[\d:.,]+)?[ \t]*\n"
+    r"| \d{1,2}:\d{2}:\d{2}[\d.,]*[ \t]*\n"
 )
 """The end of a speaker label after the name: ``:``, ``(00:01:02):``, ``]``, or the time that
 ends a heading line before the speech (``]  11:02:09``, ``  0:03``, `` 0:03:15``)."""
