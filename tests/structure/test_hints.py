@@ -145,5 +145,7 @@ def test_the_code_command_prints_the_hint_after_zero_codings(tmp_path: Path) -> 
     assert result.exit_code == 0, result.output
     assert result.stdout == ""
     lines = result.stderr.splitlines()
-    count = next(i for i, line in enumerate(lines) if "structure: 0 codings" in line)
-    assert lines[count + 1].startswith("structure: hint: no speaker turns found in the document")
+    assert "structure: 0 codings in 0 documents by qualcode structure 1.0" in lines
+    (hint,) = [line for line in lines if line.startswith("structure: hint: ")]
+    assert hint.startswith("structure: hint: no speaker turns found in the document")
+    assert "speaker_pattern" in hint

@@ -87,8 +87,8 @@ class StrategyResult:
     """What the person running the strategy should know, e.g. an option that matched nothing."""
     hints: list[str] = attrs.field(factory=list)
     """Why the strategy proposed nothing (for the whole project or for some documents), and what
-    to try instead, e.g. ``no speaker turns found ...; try ...``. Shown after the count of
-    codings; empty when there is nothing to explain."""
+    to try instead, e.g. ``no speaker turns found ...; try ...``; ``qualcode code`` prints them
+    on stderr. Empty when there is nothing to explain."""
 
     def apply_to(self, project: Project) -> None:
         """Add the coder (if new), codes, codings and cases to ``project``.
