@@ -186,7 +186,7 @@ def test_zoom_and_teams_vtt_name_their_speakers(tmp_path: Path) -> None:
     zoom = tmp_path / "zoom.vtt"
     zoom.write_text(
         "WEBVTT\n\n1\n00:00:01.000 --> 00:00:04.000\nJohnny Doe: How are you doing?\n\n"
-        "2\n00:00:04.500 --> 00:00:06.000\nJanet Dough: Fine, thanks.\n",
+        "2\n00:00:04.500 --> 00:00:06.000\nJanet Dough (she/her): Fine, thanks.\n",
         encoding="utf-8",
     )
     teams = tmp_path / "teams.vtt"
@@ -199,7 +199,7 @@ def test_zoom_and_teams_vtt_name_their_speakers(tmp_path: Path) -> None:
 
     assert speeches(load(zoom)) == [
         ("Johnny Doe", "How are you doing?"),
-        ("Janet Dough", "Fine, thanks."),
+        ("Janet Dough (she/her)", "Fine, thanks."),
     ]
     assert speeches(load(teams)) == [
         ("Smith, John", "Thanks for coming."),
