@@ -246,3 +246,21 @@ def test_codes_named_like_prose_and_label_like_memos_round_trip(tmp_path: Path) 
     again = tmp_path / "R1-again.docx"
     save(back, again)
     assert again.read_bytes() == path.read_bytes()
+
+
+def test_the_word_sample_round_trips_as_memos_by_default(shared_dir: Path, tmp_path: Path) -> None:
+    sample = shared_dir / "samples" / "word-comments__doc_v1.docx"
+    if not sample.exists():
+        pytest.skip(f"the shared sample {sample.name} is absent")
+    first = load(sample)
+    assert len(first.memos) == 3 and len(first.codings) == 0
+
+    exported = tmp_path / "reviewed.docx"
+    assert save(first, exported).lossless
+    second = load(exported)
+
+    assert len(second.codings) == 0 and len(second.codes) == 0
+    assert memo_quotes(second) == memo_quotes(first)
+    again = tmp_path / "reviewed-again.docx"
+    save(second, again)
+    assert again.read_bytes() == exported.read_bytes()
