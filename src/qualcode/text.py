@@ -254,20 +254,39 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+_CLOCK = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?"
+"""A time in a transcript: ``0:03``, ``00:03``, ``1:02:15``, ``00:01:02.500``."""
+_HEADER_NAME = r"[^\W\d_][\w.,'’()&-]{0,40}(?: [\w.,'’()&-]{1,40}){0,5}?"
+"""A speaker's name in a heading line: one to six words, starting with a letter; commas and
+brackets are allowed (``Smith, John``, ``Anna Lee (Guest)``)."""
+_SPEECH_FOLLOWS = r"[ \t]*(?:\n|$)(?=[ \t]*\S)"
+"""The end of a heading line, which a line of text follows (the speech)."""
+
 SPEAKER_PATTERNS: dict[str, str] = {
     "name": r"^(?P<speaker>[^\W\d_][\w.'-]{0,30}(?: [\w.'-]{1,30}){0,2}?)\s*(?::\s|：\s*)",
     "stamped": r"^\[\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?\]\s*"
     r"(?P<speaker>[^\W\d_][\w.'-]{0,30}(?: [\w.'-]{1,30}){0,2}?)\s*(?::\s|：\s*)",
     "stamped_bracket": r"^\[\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?\]\s*"
     r"\[(?![\d\s.:,]+\])(?P<speaker>[^\]\n]{1,40})\]\s*",
+    "bracket_time": r"^\[(?![\d\s.:,]+\])(?P<speaker>[^\]\n]{1,40})\][ \t]+"
+    + _CLOCK
+    + _SPEECH_FOLLOWS,
     "bracket": r"^\[(?![\d\s.:,]+\])(?P<speaker>[^\]\n]{1,40})\]\s*",
-    "timestamp": r"^(?P<speaker>[\w .'-]{1,40}?)\s*\(\d{1,2}:\d{2}(?::\d{2})?\)\s*:\s*",
+    "timestamp": r"^(?P<speaker>[\w .'-]{1,40}?)\s*\(" + _CLOCK + r"\)\s*:\s*",
+    "name_time": rf"^(?P<speaker>{_HEADER_NAME})(?: {{2,}}| (?=\d{{1,2}}:\d{{2}}:\d{{2}}))"
+    + _CLOCK
+    + rf"(?:[ \t]*-->[ \t]*{_CLOCK})?"
+    + _SPEECH_FOLLOWS,
 }
 """Speaker labels at the start of a line: ``Name:``/``NAME:`` (a name of one to three words that
 starts with a letter of any script, then a colon and a space, or a full-width colon ``：``),
 ``[00:01:05] Name:``, ``[Name]`` and ``[00:01:05] [Name]`` (not ``[1]``, a note's number, nor
-``[00:01:05]`` alone),
-``Name (00:01:02):``."""
+``[00:01:05]`` alone), ``Name (00:01:02):`` (Rev; the speech may start on the next line), and
+a line of its own that names the speaker and a time, the speech on the lines after it:
+``[Name] 11:02:09`` (Zoom's saved transcript) and ``Name  0:03`` (Otter.ai, Microsoft Teams: two
+or more spaces before the time; one space only before a time with seconds, ``Name 0:03:15``; a
+tab is not enough, as a table row ``Length<tab>1:02:15`` is no speaker), also with an end time
+(``Name  00:01:23.000 --> 00:01:45.000``)."""
 
 
 def speaker_turns(text: str, patterns: Sequence[str] | None = None) -> list[tuple[str, Span, Span]]:

@@ -219,6 +219,8 @@ def code(
     show_report(result.report, "import")
     for warning in proposed.warnings:
         message(f"{strategy_name}: warning: {warning}")
+    for hint in proposed.hints:
+        message(f"{strategy_name}: hint: {hint}")
     show_report(report, "export")
     if not quiet:
         touched = len({c.document_id for c in proposed.codings})

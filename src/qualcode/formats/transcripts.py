@@ -46,8 +46,9 @@ from qualcode.model import Document, DocumentKind, Paragraph, SpeakerTurn, SyncP
 from qualcode.project import Project
 from qualcode.text import decode
 
-SPEAKER_PREFIX = r"^(?P<speaker>[^\W\d_][\w .'’-]{0,40}?)\s*:\s+"
-"""The default ``Name:`` prefix: a name starting with a letter, a colon, then white space."""
+SPEAKER_PREFIX = r"^(?P<speaker>[^\W\d_][\w .'’-]{0,40}?(?:\s*\([^()\n:]{1,30}\))?)\s*:\s+"
+"""The default ``Name:`` prefix: a name starting with a letter, perhaps with a note in brackets
+(Zoom shows pronouns so: ``Anna Lee (she/her):``), a colon, then white space."""
 
 _VTT_TIME = r"(?:(\d+):)?(\d{2}):(\d{2})\.(\d{3})"
 _VTT_TIMING = re.compile(rf"^\s*{_VTT_TIME}\s+-->\s+{_VTT_TIME}(?P<settings>.*)$")

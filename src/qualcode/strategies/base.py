@@ -85,6 +85,10 @@ class StrategyResult:
     cases: list[Case] = attrs.field(factory=list)
     warnings: list[str] = attrs.field(factory=list)
     """What the person running the strategy should know, e.g. an option that matched nothing."""
+    hints: list[str] = attrs.field(factory=list)
+    """Why the strategy proposed nothing (for the whole project or for some documents), and what
+    to try instead, e.g. ``no speaker turns found ...; try ...``; ``qualcode code`` prints them
+    on stderr. Empty when there is nothing to explain."""
 
     def apply_to(self, project: Project) -> None:
         """Add the coder (if new), codes, codings and cases to ``project``.

@@ -9,48 +9,39 @@
   case holding their turns.
 * ``by=question``: an interviewer's turn and the answers that follow are coded under the question
   of the interview guide that the interviewer's words match best (IDF-weighted word overlap).
+
+Speaker turns are those recorded at import, else the labels :func:`qualcode.text.speaker_turns`
+finds; ``speaker_pattern`` gives other labels. When a run finds nothing (in the whole project or in
+some documents), the result's ``hints`` say why and what to try.
 """
 
 from __future__ import annotations
 
 import bisect
-import math
 import re
-import tomllib
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import Any, ClassVar
 
 import attrs
 
-from qualcode.errors import EmptyCorpusError, OptionError, ParseError
-from qualcode.fileio import read_bytes
+from qualcode.errors import EmptyCorpusError, OptionError
 from qualcode.model import Case, Code, CodeOrigin, Coding, Document, Provenance, ProvenanceMethod
 from qualcode.project import Project
 from qualcode.strategies.base import Runner, Strategy, StrategyResult
+from qualcode.strategies.interview_guide import GuideMatcher, GuideQuestion, read_guide
 from qualcode.strategies.textunits import (
-    STOP_WORDS,
     Options,
     document_turns,
     free_id,
     machine_coder,
     matches_any,
     stable_id,
-    tokens,
 )
 
 MODES = ("heading", "speaker", "question")
 DEFAULT_ROOTS = {"heading": "Headings", "speaker": "Speakers", "question": "Interview guide"}
 DEFAULT_INTERVIEWERS = ("Interviewer*", "Int", "I", "I[0-9]*", "Q", "Moderator", "Facilitator")
 _MARKDOWN_HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t]*#*[ \t]*$", re.MULTILINE)
-
-
-@attrs.frozen
-class GuideQuestion:
-    """A question of an interview guide; ``name`` becomes the code's name."""
-
-    name: str
-    text: str
 
 
 @attrs.frozen
@@ -66,6 +57,8 @@ class Settings:
     guide: tuple[GuideQuestion, ...] = ()
     min_similarity: float = 0.15
     follow_ups: str = "previous"
+    speaker_patterns: tuple[str, ...] = ()
+    """Regular expressions for speaker labels, used instead of the recorded turns (empty: none)."""
 
 
 @attrs.frozen
@@ -169,7 +162,7 @@ def role_of(speaker: str, roles: Sequence[tuple[str, str]]) -> str | None:
 
 def _by_speaker(document: Document, settings: Settings) -> list[Found]:
     found: list[Found] = []
-    for turn in document_turns(document):
+    for turn in document_turns(document, settings.speaker_patterns):
         if settings.speakers and not matches_any(turn.speaker, settings.speakers):
             continue
         start = turn.start if settings.label else turn.body_start
@@ -190,64 +183,12 @@ def _by_speaker(document: Document, settings: Settings) -> list[Found]:
 # -- interview questions ----------------------------------------------------------------------
 
 
-def content_words(text: str) -> set[str]:
-    """The words of ``text`` that carry meaning (no stop words); CJK text gives bigrams."""
-    found: set[str] = set()
-    previous: str | None = None
-    for token in tokens(text):
-        if token.cjk:
-            if previous is not None and token.joined:
-                found.add(previous + token.form)
-            previous = token.form
-            continue
-        previous = None
-        if token.form not in STOP_WORDS:
-            found.add(token.form)
-    return found
-
-
-class GuideMatcher:
-    """Scores a question against the guide: cosine of IDF-weighted sets of content words.
-
-    A word found in few guide questions weighs more (weight ``log(1 + N / n_w)`` for a guide of N
-    questions, n_w of which contain the word); words the guide never uses weigh ``log(1 + N)``.
-    """
-
-    def __init__(self, guide: Sequence[GuideQuestion]) -> None:
-        self.guide = list(guide)
-        self.words = [content_words(q.text) for q in self.guide]
-        count = len(self.guide)
-        frequency: dict[str, int] = {}
-        for words in self.words:
-            for word in words:
-                frequency[word] = frequency.get(word, 0) + 1
-        self.weights = {w: math.log(1 + count / n) for w, n in frequency.items()}
-        self.unknown = math.log(1 + count)
-        self.norms = [self._norm(words) for words in self.words]
-
-    def _norm(self, words: set[str]) -> float:
-        return math.sqrt(sum(self.weights.get(w, self.unknown) ** 2 for w in words))
-
-    def best(self, text: str) -> tuple[int, float]:
-        """The index of the best-matching guide question (first on ties) and its score."""
-        words = content_words(text)
-        norm = self._norm(words)
-        best, score = -1, 0.0
-        if not norm:
-            return best, score
-        for index, guide_words in enumerate(self.words):
-            if not self.norms[index]:
-                continue
-            shared = sum(self.weights[w] ** 2 for w in words & guide_words)
-            value = shared / (norm * self.norms[index])
-            if value > score:
-                best, score = index, value
-        return best, score
-
-
 def _no_interviewer(documents: Sequence[Document], settings: Settings) -> str:
     """Why coding by question found nothing: no interviewer turn, or no question matched."""
-    speakers = sorted({t.speaker for d in documents for t in document_turns(d)}, key=str.casefold)
+    speakers = sorted(
+        {t.speaker for d in documents for t in document_turns(d, settings.speaker_patterns)},
+        key=str.casefold,
+    )
     asked = any(matches_any(s, settings.interviewers) for s in speakers)
     if asked:
         return "no interviewer's question matched a question of the guide closely enough"
@@ -261,7 +202,7 @@ def _no_interviewer(documents: Sequence[Document], settings: Settings) -> str:
 def _by_question(document: Document, settings: Settings) -> list[Found]:
     text = document.text
     matcher = GuideMatcher(settings.guide)
-    turns = document_turns(document)
+    turns = document_turns(document, settings.speaker_patterns)
     segments: list[list[Any]] = []  # [start, end, the interviewer's words]
     asking = False
     for turn in turns:
@@ -298,69 +239,105 @@ def _by_question(document: Document, settings: Settings) -> list[Found]:
     return found
 
 
-def read_guide(value: Any) -> tuple[GuideQuestion, ...]:
-    """An interview guide from a list (of strings or tables) or a file.
+# -- why nothing was found --------------------------------------------------------------------
 
-    A ``.toml`` file holds ``[[question]]`` tables with ``text`` and optionally ``name``; any other
-    file holds one question per line (blank lines and lines starting with ``#`` are skipped).
-    """
-    if isinstance(value, str | Path) and not (isinstance(value, str) and "\n" in value):
-        path = Path(value)
-        data = read_bytes(path)
-        try:
-            content = data.decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            raise ParseError("the interview guide is not UTF-8", path=path) from error
-        if path.suffix.lower() == ".toml":
-            try:
-                table = tomllib.loads(content)
-            except tomllib.TOMLDecodeError as error:
-                raise ParseError(
-                    f"not a valid TOML file: {error}",
-                    path=path,
-                    hint="write each question as a [[question]] table with text = '...'",
-                ) from error
-            return _guide_items(table.get("question"), path)
-        lines = [line.strip() for line in content.splitlines()]
-        return _guide_items([line for line in lines if line and not line.startswith("#")], path)
-    if isinstance(value, str):
-        return _guide_items([line.strip() for line in value.splitlines() if line.strip()], None)
-    return _guide_items(value, None)
+SPEAKER_LABELS_HELP = (
+    "speaker labels recognised at a line start: 'Name:', '[Name]', 'Name (00:01:02):' (Rev), and "
+    "a line holding only a name and a time, the speech on the lines after it: 'Name  0:03' "
+    "(Otter.ai, Microsoft Teams) or '[Name] 11:02:09' (Zoom); for other labels give the option "
+    "speaker_pattern, e.g. speaker_pattern='^(?P<speaker>[A-Z]+\\d*)> ' for 'R1> ...'"
+)
 
 
-def _guide_items(items: Any, path: Path | None) -> tuple[GuideQuestion, ...]:
-    hint = "give a list of questions, or a TOML file of [[question]] tables with text = '...'"
-    if not isinstance(items, list | tuple) or not items:
-        raise OptionError("the interview guide has no questions", path=path, hint=hint)
-    questions: list[GuideQuestion] = []
-    for number, item in enumerate(items, 1):
-        if isinstance(item, str):
-            name, question = "", item
-        elif isinstance(item, Mapping) and isinstance(item.get("text"), str):
-            name, question = str(item.get("name", "")), str(item["text"])
-        else:
-            raise OptionError(f"guide question {number} has no text", path=path, hint=hint)
-        question = " ".join(question.split())
-        if not question:
-            raise OptionError(f"guide question {number} is empty", path=path, hint=hint)
-        code_name = name.strip() or _short(question)
-        twin = next((i for i, q in enumerate(questions, 1) if q.name == code_name), None)
-        if twin is not None:
-            raise OptionError(
-                f"guide questions {twin} and {number} are both named {code_name!r}; each "
-                "question becomes a code of its own",
-                path=path,
-                hint="give each question a name of its own (name = '...')",
+def nothing_found(
+    documents: Sequence[Document],
+    results: Sequence[Sequence[Found]],
+    proposed: Sequence[Coding],
+    settings: Settings,
+) -> list[str]:
+    """Why a run proposed nothing, for the whole project or for some of its documents, and what
+    to try: one line each."""
+    if proposed:
+        empty = [d for d, found in zip(documents, results, strict=True) if not found]
+        return _partly_empty(empty, documents, settings) if empty else []
+    if any(results):
+        return [
+            "every coding found is in the project already (an earlier run proposed it); "
+            "nothing new to add"
+        ]
+    if settings.by == "heading":
+        if any(headings(d) for d in documents):
+            return [
+                "the headings found have no text under them (each heading is followed by "
+                "the next heading or the end of its document)"
+            ]
+        return [
+            f"no headings found in {_how_many(documents)}: a heading is a paragraph in one of "
+            "Word's heading styles (Heading 1, Heading 2 ...) or a Markdown line starting with "
+            "'#'; give headings such a style, or code transcripts with by=speaker"
+        ]
+    turns = {d.id: document_turns(d, settings.speaker_patterns) for d in documents}
+    if not any(turns.values()):
+        return [
+            f"no speaker turns found in {_how_many(documents)} ({_first_line(documents[0])}); "
+            + SPEAKER_LABELS_HELP
+        ]
+    hints = _partly_empty([d for d in documents if not turns[d.id]], documents, settings)
+    if settings.by == "speaker":
+        speakers = sorted({t.speaker for found in turns.values() for t in found}, key=str.casefold)
+        shown = _names(speakers)
+        if settings.speakers:
+            hints.append(
+                f"no speaker matches speakers={','.join(settings.speakers)}; speakers found: "
+                f"{shown}"
             )
-        questions.append(GuideQuestion(code_name, question))
-    return tuple(questions)
+        elif settings.roles:
+            hints.append(
+                "no speaker has a role in roles "
+                f"({', '.join(f'{k}={v}' for k, v in settings.roles)}); speakers found: {shown}; "
+                "map them, e.g. roles='PN*=participant,Interviewer=interviewer'"
+            )
+        else:
+            hints.append("the speaker turns found hold no speech after their labels")
+    return hints
 
 
-def _short(question: str, limit: int = 60) -> str:
-    if len(question) <= limit:
-        return question
-    cut = question[:limit].rsplit(" ", 1)[0]
-    return (cut or question[:limit]) + "…"
+def _partly_empty(
+    empty: Sequence[Document], documents: Sequence[Document], settings: Settings
+) -> list[str]:
+    """A hint naming the documents without headings or speaker turns when others have them."""
+    if settings.by == "heading":
+        without = [d for d in empty if not headings(d)]
+        what = "headings"
+    else:
+        without = [d for d in empty if not document_turns(d, settings.speaker_patterns)]
+        what = "speaker turns"
+    if not without:
+        return []
+    names = _names([d.name for d in without])
+    line = f"no {what} found in {len(without)} of {_how_many(documents)}: {names}"
+    if settings.by != "heading":
+        line += f" ({_first_line(without[0])}); " + SPEAKER_LABELS_HELP
+    return [line]
+
+
+def _how_many(documents: Sequence[Document]) -> str:
+    return "the document" if len(documents) == 1 else f"{len(documents)} documents"
+
+
+def _names(names: Sequence[str], limit: int = 8) -> str:
+    return ", ".join(names[:limit]) + (", ..." if len(names) > limit else "") or "none"
+
+
+def _first_line(document: Document) -> str:
+    line = next((x.strip() for x in document.text.splitlines() if x.strip()), "")
+    if len(line) > 60:
+        line = line[:59] + "…"
+    return f"the first line of {document.name} reads {line!r}"
+
+
+def _any_turns(documents: Sequence[Document], settings: Settings) -> bool:
+    return any(document_turns(d, settings.speaker_patterns) for d in documents)
 
 
 # -- the strategy -----------------------------------------------------------------------------
@@ -389,6 +366,9 @@ class StructureStrategy(Strategy):
         "min_similarity": "question: lowest similarity (0..1) for a match (default 0.15)",
         "follow_ups": "question: an unmatched interviewer turn joins the previous question "
         "(previous, default) or is not coded (skip)",
+        "speaker_pattern": "speaker/question: a regular expression with a group named 'speaker' "
+        "that matches speaker labels at line starts, e.g. '^(?P<speaker>[A-Z]+\\d*)> '; used "
+        "instead of the turns recorded at import and the built-in labels",
     }
 
     def run(self, project: Project, runner: Runner, **options: Any) -> StrategyResult:
@@ -438,8 +418,9 @@ class StructureStrategy(Strategy):
                     speaker_codings.setdefault(item.speaker, []).append(coding.id)
         if make_cases:
             result.cases = _speaker_cases(project, speaker_codings)
-        if settings.by == "question" and not any(results):
+        if settings.by == "question" and not any(results) and _any_turns(documents, settings):
             result.warnings.append(_no_interviewer(documents, settings))
+        result.hints = nothing_found(documents, results, result.codings, settings)
         return result
 
     def _options_of_other_modes(self, given: Options, by: str) -> list[str]:
@@ -475,6 +456,7 @@ class StructureStrategy(Strategy):
             guide=guide,
             min_similarity=given.number("min_similarity", 0.15, maximum=1.0),
             follow_ups=given.string("follow_ups", "previous", ("previous", "skip")),
+            speaker_patterns=_speaker_patterns(given.raw("speaker_pattern")),
         )
 
     def _code(
@@ -513,18 +495,49 @@ class StructureStrategy(Strategy):
 def _parameters(settings: Settings) -> dict[str, Any]:
     if settings.by == "heading":
         return {"include_heading": settings.include_heading}
+    patterns = (
+        {"speaker_pattern": list(settings.speaker_patterns)} if settings.speaker_patterns else {}
+    )
     if settings.by == "speaker":
         return {
             "label": settings.label,
             "roles": dict(settings.roles),
             "speakers": list(settings.speakers),
+            **patterns,
         }
     return {
         "guide": [q.text for q in settings.guide],
         "interviewers": list(settings.interviewers),
         "min_similarity": settings.min_similarity,
         "follow_ups": settings.follow_ups,
+        **patterns,
     }
+
+
+def _speaker_patterns(value: Any) -> tuple[str, ...]:
+    """The ``speaker_pattern`` option checked: each must compile and have a ``speaker`` group."""
+    if value is None or value == "" or value == []:
+        return ()
+    patterns = [value] if isinstance(value, str) else value
+    if not isinstance(patterns, list | tuple):
+        raise OptionError(f"speaker_pattern must be a regular expression, not {value!r}")
+    checked: list[str] = []
+    for pattern in patterns:
+        if not isinstance(pattern, str):
+            raise OptionError(f"speaker_pattern must be a regular expression, not {pattern!r}")
+        try:
+            compiled = re.compile(pattern, re.MULTILINE)
+        except re.error as error:
+            raise OptionError(
+                f"speaker_pattern {pattern!r} is not a valid regular expression: {error}"
+            ) from None
+        if "speaker" not in compiled.groupindex:
+            raise OptionError(
+                f"speaker_pattern {pattern!r} has no group named 'speaker'",
+                hint=r"write the name part as (?P<speaker>...), e.g. ^(?P<speaker>\w+)>\s",
+            )
+        checked.append(pattern)
+    return tuple(checked)
 
 
 def _speaker_cases(project: Project, codings: Mapping[str, list[str]]) -> list[Case]:

@@ -68,23 +68,31 @@ _STAMP = r"(?:\[\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?\]\s*)?"
 """A timestamp in brackets that may stand before a label: ``[00:01:05] PN1:``."""
 
 
+_CLOCK = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?"
+_HEADING_END = rf"(?:[ \t]*-->[ \t]*{_CLOCK})?[ \t]*(?:\n|$)"
+
+
 def _label(speaker: str) -> re.Pattern[str]:
     """The label of a recorded turn of ``speaker`` at the turn's start: ``PN1:``, ``PN1>``,
-    ``[PN1]``, ``PN1 (00:01:02):``, each perhaps after a bracketed timestamp. The speaker's own
-    name is looked for, so a colon later in what they say is never taken for the label's end."""
+    ``[PN1]``, ``PN1 (00:01:02):``, each perhaps after a bracketed timestamp, or a line of its own
+    with the name and a time (``[PN1] 11:02:09``, ``PN1  0:03``). The speaker's own name is
+    looked for, so a colon later in what they say is never taken for the label's end."""
     name = re.escape(speaker)
     return re.compile(
-        rf"[ \t]*{_STAMP}(?:\[{name}\]|{name}(?:\s*\(\d{{1,2}}:\d{{2}}(?::\d{{2}})?\))?\s*[:：>])",
+        rf"[ \t]*{_STAMP}(?:\[{name}\][ \t]+{_CLOCK}{_HEADING_END}|\[{name}\]"
+        rf"|{name}(?:\s*\({_CLOCK}\))?\s*[:：>]|{name}[ \t]+{_CLOCK}{_HEADING_END})",
         re.IGNORECASE,
     )
 
 
-def document_turns(document: Document) -> list[Turn]:
+def document_turns(document: Document, patterns: Sequence[str] | None = None) -> list[Turn]:
     """The turns recorded with the document, else the ones :func:`qualcode.text.speaker_turns`
-    finds in its text (labels such as ``PN1:`` or ``[Interviewer]`` at line starts)."""
+    finds in its text (labels such as ``PN1:`` or ``[Interviewer]`` at line starts); with
+    ``patterns`` (regular expressions with a ``speaker`` group), the turns those find in the text,
+    whatever was recorded."""
     text = document.text
     turns: list[Turn] = []
-    if document.turns:
+    if document.turns and not patterns:
         labels: dict[str, re.Pattern[str]] = {}
         for turn in document.turns:
             body = turn.start
@@ -98,7 +106,7 @@ def document_turns(document: Document) -> list[Turn]:
                 Turn(turn.speaker, turn.start, turn.end, _skip_space(text, body, turn.end))
             )
         return turns
-    for speaker, label_span, span in textmod.speaker_turns(text):
+    for speaker, label_span, span in textmod.speaker_turns(text, patterns):
         body = _skip_space(text, label_span.end, span.end)
         turns.append(Turn(speaker, span.start, span.end, body))
     return turns

@@ -1,7 +1,9 @@
 """Word comments (and, optionally, highlights) read as codings, memos and coders.
 
-A comment anchored to a range (``commentRangeStart``/``commentRangeEnd``) becomes, by default, one
-coding of exactly that range per code name in its text:
+By default (mode ``auto``) a comment anchored to a range (``commentRangeStart``/``End``) is read
+as codes when it reads like a label and as a memo on that range when it reads like prose
+(:func:`reads_like_labels` is the rule). A comment read as codes becomes one coding of exactly that
+range per code name in its text:
 
 - the comment's text is split into code names at any of ``code_separators`` (default ``;`` and
   line breaks), and each name into a path at any of ``hierarchy_separators`` (default ``/`` and
@@ -11,13 +13,13 @@ coding of exactly that range per code name in its text:
 - a threaded reply (``commentsExtended.xml``, ``paraIdParent``) becomes a memo on the codings
   made from the comment it answers.
 
-A comment whose text starts with ``Memo:`` is always read as a memo (the rest of its text), which
-is how the exporter writes memos anchored in a document's text. Mode ``memos`` imports every
-comment as a memo anchored to its range instead; mode ``auto`` reads a
-comment as codes when each of its code names is short (at most ``auto_max_length`` characters) and
-as a memo otherwise; mode ``ignore`` skips comments. A comment with an empty range becomes a memo at
-that point. Highlighted runs can become codings too: every colour, or only the colours mapped to a
-code path.
+Each side can be forced: a comment whose text starts with ``Memo:`` is always a memo (the rest of
+its text), which is how the exporter writes memos anchored in a document's text, and one that
+starts with ``Codes:`` (or ``Code:``) is read as codes in mode ``auto``, which is how the exporter
+writes a coding whose code names would read like prose. Mode ``codes`` reads every comment as
+codes, ``memos`` every comment as a memo anchored to its range, and ``ignore`` skips comments. A
+comment with an empty range becomes a memo at that point. Highlighted runs can become codings too:
+every colour, or only the colours mapped to a code path.
 """
 
 from __future__ import annotations
@@ -74,10 +76,13 @@ class CommentMode(enum.StrEnum):
 class CommentOptions:
     """How to read comments and highlights as codings."""
 
-    mode: CommentMode = CommentMode.CODES
+    mode: CommentMode = CommentMode.AUTO
     code_separators: str = ";\n"
     hierarchy_separators: str = "/>"
     auto_max_length: int = 60
+    """Mode ``auto``: the longest code name (one level of a path), in characters."""
+    auto_max_words: int = 8
+    """Mode ``auto``: the most words in one code name."""
     highlights: bool | Mapping[str, str] = False
     """False: ignore; True: every colour is a code under ``Highlights``; a mapping: colour name ->
     code path (written with the hierarchy separators), other colours ignored."""
@@ -97,11 +102,37 @@ class CommentOptions:
         if self.mode is CommentMode.CODES:
             return True
         if self.mode is CommentMode.AUTO:
-            paths = self.code_paths(text)
-            return bool(paths) and all(
-                len(part) <= self.auto_max_length for path in paths for part in path
-            )
+            return reads_like_labels(text, self)
         return False
+
+
+_SENTENCE_END = re.compile(r"(?:(?<=[^\W\d_])|(?<=[)\]\"'”’]))[.!?…]+[\"'”’)\]]*(?=\s|$)")
+"""Sentence punctuation after a word (or a closing bracket or quote), then a space or the end:
+``Yes.``, ``Why? It``, ``(see above).``; not ``3.2`` nor ``Q1.``, where it follows a digit."""
+
+
+def reads_like_labels(text: str, options: CommentOptions) -> bool:
+    """Whether a comment reads like code labels rather than like a remark (mode ``auto``).
+
+    Each entry (the text between ``code_separators``: ``;`` and line breaks) must be a label:
+    no sentence punctuation (``.``, ``?``, ``!`` or ``…`` ending a word, as in ``Check this.`` or
+    ``Why?``), and each level of its path (between ``hierarchy_separators``) at most
+    ``auto_max_length`` characters and ``auto_max_words`` words. One entry that is not a label
+    makes the whole comment a memo, so a ``/`` inside a remark never makes a code hierarchy. A
+    comment with no code name at all (empty, or only separators) is a memo too.
+    """
+    entries = [e.strip() for e in _split(text, options.code_separators)]
+    entries = [e for e in entries if e]
+    if not entries or not options.code_paths(text):
+        return False
+    for entry in entries:
+        if _SENTENCE_END.search(entry):
+            return False
+        for part in _split(entry, options.hierarchy_separators):
+            name = part.strip()
+            if len(name) > options.auto_max_length or len(name.split()) > options.auto_max_words:
+                return False
+    return True
 
 
 @attrs.frozen
@@ -208,22 +239,29 @@ def apply_comments(
     made: dict[str, list[str]] = {}  # comment id -> ids of the codings or memo it became
     codings: list[Coding] = []
     replies: list[WordComment] = []
+    as_memos = 0
     for comment in comments:
         if comment.parent_para_id and comment.parent_para_id in by_para:
             replies.append(comment)
             continue
         span = _anchor(comment.comment_id, layout)
         coder_id = book.coder(comment.author)
-        memo_text = memo_prefixed(comment.text)
-        if memo_text is not None:
-            comment = attrs.evolve(comment, text=memo_text)
+        forced_memo = memo_prefixed(comment.text)
+        forced_codes = codes_prefixed(comment.text) if forced_memo is None else None
+        if forced_codes is not None and options.mode is CommentMode.MEMOS:
+            forced_codes = None
+        if forced_memo is not None or forced_codes is not None:
+            comment = attrs.evolve(comment, text=forced_memo or forced_codes or "")
         if span is None:
             report.add("comment anchors (comment kept as a memo on the document)", document.name)
             memo = _memo(comment, coder_id, (document.id,), None)
             made[comment.comment_id] = [project.add_memo(memo).id]
+            as_memos += 1
             continue
         start, end = span
-        as_codes = memo_text is None and options.reads_as_codes(comment.text)
+        as_codes = forced_memo is None and (
+            forced_codes is not None or options.reads_as_codes(comment.text)
+        )
         paths = options.code_paths(comment.text) if as_codes else []
         if start < end and paths:
             ids: list[str] = []
@@ -248,7 +286,11 @@ def apply_comments(
                 )
             memo = _memo(comment, coder_id, (document.id,), (start, end))
             made[comment.comment_id] = [project.add_memo(memo).id]
+            as_memos += 1
     project.add_codings(codings)
+    _count_comments(
+        document.name, len(comments) - len(replies) - as_memos, as_memos, options, report
+    )
     for reply in replies:
         root = reply
         seen: set[str] = set()
@@ -290,13 +332,37 @@ def apply_highlights(
     project.add_codings(codings)
 
 
+def _count_comments(
+    name: str, as_codes: int, as_memos: int, options: CommentOptions, report: LossReport
+) -> None:
+    """One line of the import report counting the comments read each way."""
+    if not as_codes and not as_memos:
+        return
+    line = f"{name}: Word comments: {as_codes} read as codes, {as_memos} as memos on their passages"
+    if options.mode is CommentMode.AUTO:
+        line += (
+            " (a comment that reads like prose is a memo; the import option comments=codes "
+            "or comments=memos reads every comment one way)"
+        )
+    report.warn(line)
+
+
 MEMO_PREFIX = "Memo:"
 _MEMO_PREFIX = re.compile(r"^\s*memo\s*:\s*", re.IGNORECASE)
+CODES_PREFIX = "Codes:"
+_CODES_PREFIX = re.compile(r"^\s*codes?\s*:\s*", re.IGNORECASE)
 
 
 def memo_prefixed(text: str) -> str | None:
     """The rest of a comment that starts with ``Memo:`` (always read as a memo), else None."""
     match = _MEMO_PREFIX.match(text)
+    return text[match.end() :] if match else None
+
+
+def codes_prefixed(text: str) -> str | None:
+    """The rest of a comment that starts with ``Codes:`` or ``Code:`` (read as codes whatever
+    it reads like, unless every comment is read as a memo), else None."""
+    match = _CODES_PREFIX.match(text)
     return text[match.end() :] if match else None
 
 

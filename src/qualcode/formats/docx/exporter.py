@@ -3,10 +3,11 @@
 Each line of the document's text is written as one paragraph (a tab as a Word tab), headings keep
 their level. Codings with the same range and coder become one comment over that range, authored by
 the coder, whose text is the code paths (``Parent > Child``) separated by ``; ``, exactly what the
-importer reads back, so docx -> codings -> docx -> codings is an identity. Memos attached to a
-coding become replies to its comment; memos anchored in the text become comments that start with
-``Memo:`` (which the importer reads back as memos). With ``highlight`` the coded text is also
-highlighted in the Word colour nearest to its code's colour.
+importer reads back, so docx -> codings -> docx -> codings is an identity (where the code names
+would read like prose, the text starts with ``Codes:`` so that it is not read back as a memo).
+Memos attached to a coding become replies to its comment; memos anchored in the text become
+comments that start with ``Memo:`` (which the importer reads back as memos). With ``highlight``
+the coded text is also highlighted in the Word colour nearest to its code's colour.
 
 A project with one document is written to the ``.docx`` path given. With several documents, write
 to a path ending in ``.zip`` (a ZIP of one ``.docx`` per document, named after the documents) or
@@ -27,7 +28,14 @@ from typing import Any
 from qualcode.errors import OptionError
 from qualcode.fileio import atomic_output
 from qualcode.formats.base import Exporter
-from qualcode.formats.docx.comments import HIGHLIGHT_COLOURS, MEMO_PREFIX, memo_prefixed
+from qualcode.formats.docx.comments import (
+    CODES_PREFIX,
+    HIGHLIGHT_COLOURS,
+    MEMO_PREFIX,
+    CommentOptions,
+    codes_prefixed,
+    memo_prefixed,
+)
 from qualcode.formats.docx.package import MC, W14, W15, R, W
 from qualcode.losses import LossReport
 from qualcode.model import Coding, Document, Memo, ProvenanceMethod, SourceKind
@@ -171,7 +179,7 @@ def build_docx(
                 if colour:
                     paint.append((start, end, colour))
         paths = _not_read_as_memo(paths, report)
-        para_id = sheet.add(coder_id, members[0].created, CODES_SEPARATOR.join(paths), start, end)
+        para_id = sheet.add(coder_id, members[0].created, _codes_text(paths), start, end)
         replies = {m.id: m for c in members for m in memos_by_target.get(c.id, ())}
         for memo in replies.values():
             sheet.add(memo.created_by, memo.created_at, memo.text or memo.name, start, end, para_id)
@@ -526,6 +534,21 @@ def _not_read_as_memo(paths: list[str], report: LossReport) -> list[str]:
         f"codings of a code named {paths[0]!r} (Word comments starting 'Memo:' read back as memos)"
     )
     return paths
+
+
+_READ_BACK = CommentOptions()
+
+
+def _codes_text(paths: list[str]) -> str:
+    """A coding comment's text: the code paths, after ``Codes:`` where the importer's default
+    would read them as a remark (a long or sentence-like code name) or would take a code name
+    starting with ``Code:`` for that marker."""
+    text = CODES_SEPARATOR.join(paths)
+    if memo_prefixed(text) is None and (
+        codes_prefixed(text) is not None or not _READ_BACK.reads_as_codes(text)
+    ):
+        return f"{CODES_PREFIX} {text}"
+    return text
 
 
 def _nearest_highlight(colour: str | None) -> str:

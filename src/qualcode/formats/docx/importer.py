@@ -58,12 +58,14 @@ class DocxImporter(Importer):
     options = {
         "kind": "document kind: interview (default), diary, field_note, focus_group, "
         "survey_response, other",
-        "comments": "how comments are read: codes (default), memos, auto (short ones as codes, "
-        "the rest as memos) or ignore",
+        "comments": "how comments are read: auto (default: a comment that reads like a label "
+        "is codes, one that reads like prose a memo on its passage), codes, memos or ignore",
         "code_separators": "characters that separate code names in a comment (default ';' and "
         "line breaks)",
         "hierarchy_separators": "characters that separate levels of a code path (default '/>')",
-        "auto_max_length": "comments=auto: longest code name read as a code (default 60)",
+        "auto_max_length": "comments=auto: longest code name read as a code, in characters "
+        "(default 60)",
+        "auto_max_words": "comments=auto: most words in a code name read as a code (default 8)",
         "highlights": "highlighted text as codings: off (default), all (one code per colour "
         "under 'Highlights') or a mapping such as 'yellow=Barriers,green=Support/Family'",
         "notes": "footnotes and endnotes: end (labels in the text, notes after it; default) or "
@@ -141,10 +143,8 @@ def comment_options_from(options: Mapping[str, Any]) -> CommentOptions:
     """The comment and highlight options, checked."""
     defaults = CommentOptions()
     mode = _choice(CommentMode, options.get("comments") or defaults.mode.value, "comments")
-    try:
-        max_length = int(options.get("auto_max_length", defaults.auto_max_length))
-    except (TypeError, ValueError):
-        raise OptionError("auto_max_length must be a whole number") from None
+    max_length = _count_option(options, "auto_max_length", defaults.auto_max_length)
+    max_words = _count_option(options, "auto_max_words", defaults.auto_max_words)
     return CommentOptions(
         mode=mode,
         code_separators=str(options.get("code_separators", defaults.code_separators)),
@@ -152,8 +152,21 @@ def comment_options_from(options: Mapping[str, Any]) -> CommentOptions:
             options.get("hierarchy_separators", defaults.hierarchy_separators)
         ),
         auto_max_length=max_length,
+        auto_max_words=max_words,
         highlights=_highlights(options.get("highlights", False)),
     )
+
+
+def _count_option(options: Mapping[str, Any], name: str, default: int) -> int:
+    """A whole number of at least 1 given as option ``name`` (``default`` when not given)."""
+    value = options.get(name, default)
+    try:
+        number = int(str(value).strip()) if not isinstance(value, int) else value
+    except ValueError:
+        number = 0
+    if isinstance(value, bool) or number < 1:
+        raise OptionError(f"{name} must be a whole number of at least 1, not {value!r}")
+    return number
 
 
 def _highlights(value: object) -> bool | Mapping[str, str]:

@@ -8,7 +8,9 @@ that hide text (``w:vanish`` in their run properties) are read too, for
 :class:`qualcode.formats.docx.text.HiddenStyles`.
 
 Speaker turns are found in the canonical text with :func:`qualcode.text.speaker_turns`, using the
-built-in label patterns (``Name:``, ``NAME:``, ``[Name]``, ``Name (00:01:02):``) or the user's own.
+built-in label patterns (``Name:``, ``NAME:``, ``[Name]``, ``Name (00:01:02):``, and the heading
+lines of Teams, Otter.ai and Zoom transcripts: ``Name   0:03``, ``[Name] 11:02:09``) or the
+user's own.
 """
 
 from __future__ import annotations

@@ -315,6 +315,7 @@ class KeywordsStrategy(Strategy):
             codes=codes,
             codings=codings,
             warnings=_unheard(settings["speakers"], heard),
+            hints=[] if codings else _nothing_matched(rule_set, settings, len(documents)),
         )
 
     def _rule_set(self, project: Project, options: Mapping[str, Any]) -> RuleSet:
@@ -564,7 +565,28 @@ def _unheard(patterns: Sequence[str], heard: set[str]) -> list[str]:
     ]
 
 
-_LABEL_END = re.compile(r"\s*(?:\(\d{1,2}:\d{2}(?::\d{2})?\))?\s*:[ \t]*|\][ \t]*")
+def _nothing_matched(rule_set: RuleSet, settings: Mapping[str, Any], documents: int) -> list[str]:
+    """Why a run proposed no coding, and what to try."""
+    where = "the document" if documents == 1 else f"{documents} documents"
+    limits = [
+        f"{name}={','.join(settings[name])}" for name in ("speakers", "within") if settings[name]
+    ]
+    searched = f" (searched only with {' and '.join(limits)})" if limits else ""
+    return [
+        f"no term of the {len(rule_set.rules)} rule(s) matched in {where}{searched}, or every "
+        "match is in the project already; check the terms' spelling and wildcards ('support*' "
+        "also matches 'supported'), the language of the stems, and the rules' options "
+        "(see the keywords strategy's documentation)"
+    ]
+
+
+_LABEL_END = re.compile(
+    r"\s*(?:\(\d{1,2}:\d{2}(?::\d{2})?\))?\s*:[ \t]*|\][ \t]+\d{1,2}:\d{2}[\d:.,]*[ \t]*\n"
+    r"|\][ \t]*| {2,}\d{1,2}:\d{2}[\d:.,]*(?:[ \t]*-->[ \t]*[\d:.,]+)?[ \t]*\n"
+    r"| \d{1,2}:\d{2}:\d{2}[\d.,]*[ \t]*\n"
+)
+"""The end of a speaker label after the name: ``:``, ``(00:01:02):``, ``]``, or the time that
+ends a heading line before the speech (``]  11:02:09``, ``  0:03``, `` 0:03:15``)."""
 
 
 def _after_label(text: str, start: int, end: int, speaker: str) -> int:
