@@ -1,0 +1,220 @@
+"""Stop words for the languages a corpus is written in, and how those languages are found.
+
+The lists come from the Stopwords ISO collection (58 languages, MIT licence) as packaged by
+``stopwordsiso``, installed with the ``stopwords`` extra (``pip install 'qualcode[stopwords]'``).
+Without it only the built-in English list (function words and interview fillers) and the
+built-in Chinese and Japanese particles are at hand; a corpus that is not in English then needs
+the extra, or stop words named by the user.
+
+A text's languages are found by how much of it each language's stop words cover: function words
+make up a third to a half of running text in the languages these lists serve, while another
+language's list covers only the odd shared form. Each document (or the pooled short ones) is
+read on its own; the language covering most of its words is taken if it covers at least
+:data:`FIRST_LANGUAGE_SHARE` of them, and a further language if it covers at least
+:data:`FURTHER_LANGUAGE_SHARE` of the words left over with at least :data:`FURTHER_LANGUAGE_FORMS`
+different words, up to :data:`MOST_LANGUAGES_PER_TEXT` languages.
+"""
+
+from __future__ import annotations
+
+import functools
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+
+import attrs
+
+from qualcode.errors import OptionError
+from qualcode.strategies.textunits import (
+    CJK_STOP_WORDS,
+    ENGLISH_STOP_WORDS,
+    has_letter,
+    tokens,
+)
+
+EXTRA = "stopwords"
+"""The optional extra that brings the stop-word lists of many languages."""
+INSTALL_HINT = f"pip install 'qualcode[{EXTRA}]'"
+
+FIRST_LANGUAGE_SHARE = 0.35
+"""The least share of a text's words that its main language's stop words must cover."""
+FURTHER_LANGUAGE_SHARE = 0.12
+"""The least share of the words not yet covered that a further language's stop words must cover."""
+FURTHER_LANGUAGE_FORMS = 4
+"""The fewest different stop words of a further language that a text must use: one shared form
+used twice (Dutch and Hungarian *van* in English about a van) is no sign of a second language."""
+MOST_LANGUAGES_PER_TEXT = 3
+SAMPLE_CHARACTERS = 20_000
+"""How much of each document is read to find its languages."""
+MIN_SAMPLE_WORDS = 30
+"""Documents with fewer words are pooled and read together."""
+
+
+@attrs.frozen
+class StopWordLists:
+    """Stop words by ISO 639-1 language code, and where they come from."""
+
+    source: str
+    words: Mapping[str, frozenset[str]]
+
+    @property
+    def complete(self) -> bool:
+        """Whether the lists of many languages are at hand (not only the built-in English)."""
+        return self.source != "built-in"
+
+
+def _normalise(word: str) -> str | None:
+    """A list entry as the tokenizer writes a word (case-folded, NFC, straight apostrophe), or
+    ``None`` for an entry that is not exactly one word."""
+    found = tokens(word.strip())
+    if len(found) != 1 or found[0].cjk or found[0].end - found[0].start != len(word.strip()):
+        return None
+    return unicodedata.normalize("NFC", found[0].form)
+
+
+@functools.cache
+def stop_word_lists() -> StopWordLists:
+    """The lists of every language the ``stopwords`` extra has, or the built-in English list."""
+    try:
+        import stopwordsiso
+    except ImportError:
+        return StopWordLists("built-in", {"en": ENGLISH_STOP_WORDS})
+    words: dict[str, frozenset[str]] = {}
+    for language in sorted(stopwordsiso.langs()):
+        forms = {_normalise(w) for w in stopwordsiso.stopwords(language)}
+        forms.discard(None)
+        words[language] = frozenset(f for f in forms if f is not None)
+    words["en"] = words.get("en", frozenset()) | ENGLISH_STOP_WORDS  # and interview fillers
+    return StopWordLists(f"Stopwords ISO (stopwordsiso {stopwordsiso.__version__})", words)
+
+
+def _word_counts(text: str) -> Counter[str]:
+    return Counter(
+        t.form
+        for t in tokens(text, 0, min(len(text), SAMPLE_CHARACTERS))
+        if not t.cjk and has_letter(t.form)
+    )
+
+
+def _languages_of(counts: Counter[str], lists: StopWordLists) -> list[str]:
+    """The languages of one text's word counts, main language first (see the module doc)."""
+    total = sum(counts.values())
+    if not total:
+        return []
+    chosen: list[str] = []
+    left = dict(counts)
+    while len(chosen) < MOST_LANGUAGES_PER_TEXT and left:
+        remaining = sum(left.values())
+        covered: dict[str, int] = {}
+        forms: dict[str, int] = {}
+        for language, words in lists.words.items():
+            if language not in chosen:
+                found = [n for form, n in left.items() if form in words]
+                covered[language], forms[language] = sum(found), len(found)
+        if not covered:
+            break
+        best = max(sorted(covered), key=lambda language: covered[language])
+        if not chosen:
+            if covered[best] < FIRST_LANGUAGE_SHARE * total:
+                break
+        elif (
+            covered[best] < FURTHER_LANGUAGE_SHARE * remaining
+            or forms[best] < FURTHER_LANGUAGE_FORMS
+        ):
+            break
+        chosen.append(best)
+        left = {form: n for form, n in left.items() if form not in lists.words[best]}
+    return chosen
+
+
+def detect_languages(texts: Iterable[str], lists: StopWordLists) -> tuple[str, ...]:
+    """The languages of ``texts`` (each read on its own, short ones pooled), most words first."""
+    weight: Counter[str] = Counter()
+    pooled: Counter[str] = Counter()
+    for text in texts:
+        counts = _word_counts(text)
+        if sum(counts.values()) < MIN_SAMPLE_WORDS:
+            pooled.update(counts)
+            continue
+        for language in _languages_of(counts, lists):
+            weight[language] += sum(counts.values())
+    for language in _languages_of(pooled, lists):
+        weight[language] += sum(pooled.values())
+    return tuple(sorted(weight, key=lambda language: (-weight[language], language)))
+
+
+def unrecognised_share(texts: Sequence[str], lists: StopWordLists) -> float:
+    """The share of the words (outside Chinese and Japanese) in texts whose language none of the
+    lists recognised."""
+    total = unknown = 0
+    pooled: Counter[str] = Counter()
+    for text in texts:
+        counts = _word_counts(text)
+        words = sum(counts.values())
+        if words < MIN_SAMPLE_WORDS:
+            pooled.update(counts)
+            continue
+        total += words
+        unknown += 0 if _languages_of(counts, lists) else words
+    words = sum(pooled.values())
+    total += words
+    unknown += 0 if _languages_of(pooled, lists) else words
+    return unknown / total if total else 0.0
+
+
+@attrs.frozen
+class StopWords:
+    """The stop words a run uses, and how they were chosen (for provenance and the user)."""
+
+    words: frozenset[str]
+    languages: tuple[str, ...]
+    source: str
+    detected: bool
+
+
+def choose_stop_words(
+    texts: Sequence[str],
+    *,
+    languages: Sequence[str],
+    enabled: bool,
+    extra: Iterable[str],
+    keep: Iterable[str],
+) -> StopWords:
+    """The stop words for ``texts``: those of ``languages`` (ISO 639-1 codes), or of the
+    languages found in the texts when none are named; plus the built-in Chinese and Japanese
+    particles and ``extra``, less ``keep``.
+
+    Named languages without a list are an :class:`OptionError`; so is a text in a language
+    that the built-in list cannot serve when the ``stopwords`` extra is missing.
+    """
+    extra_words = {w.casefold() for w in extra}
+    keep_words = {w.casefold() for w in keep}
+    if not enabled:
+        return StopWords(frozenset(extra_words - keep_words), (), "none", False)
+    lists = stop_word_lists()
+    named = tuple(dict.fromkeys(code.strip().lower() for code in languages if code.strip()))
+    if named:
+        missing = [code for code in named if code not in lists.words]
+        if missing:
+            raise OptionError(
+                f"no stop words for the language(s) {', '.join(missing)} "
+                f"({lists.source} has {', '.join(sorted(lists.words))})",
+                hint=(
+                    "name languages by their ISO 639-1 codes"
+                    if lists.complete
+                    else f"{INSTALL_HINT} for the lists of 58 languages"
+                ),
+            )
+        chosen = named
+    else:
+        chosen = detect_languages(texts, lists)
+        if not lists.complete and unrecognised_share(texts, lists) > 0.5:
+            raise OptionError(
+                "the texts do not look English, and stop words for other languages need the "
+                f"'{EXTRA}' extra",
+                hint=f"{INSTALL_HINT}, or give extra_stop_words=... with stop_words=false",
+            )
+    words = set(CJK_STOP_WORDS) | extra_words
+    for language in chosen:
+        words |= lists.words[language]
+    return StopWords(frozenset(words - keep_words), chosen, lists.source, not named)
