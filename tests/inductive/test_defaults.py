@@ -13,9 +13,11 @@ from qualcode.model import Case, CodeStatus, Document
 from qualcode.project import Project
 from qualcode.strategies.base import SerialRunner, StrategyResult
 from qualcode.strategies.inductive import InductiveStrategy
-from tests.inductive.texts import ENGLISH, SPANISH
 
 EXAMPLE_STUDY = Path(__file__).resolve().parents[2] / "examples" / "peer-workers"
+DIARIES = Path(__file__).resolve().parent / "diaries"
+ENGLISH = (DIARIES / "en.txt").read_text(encoding="utf-8").splitlines()
+SPANISH = (DIARIES / "es.txt").read_text(encoding="utf-8").splitlines()
 
 
 def example_texts() -> list[tuple[str, str]]:

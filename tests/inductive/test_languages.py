@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -13,9 +14,21 @@ from qualcode.project import Project
 from qualcode.strategies.base import SerialRunner, StrategyResult
 from qualcode.strategies.inductive import InductiveStrategy
 from qualcode.strategies.inductive import languages as langs
-from tests.inductive.texts import ENGLISH, FUNCTION_WORDS, HUNGARIAN, SPANISH
 
-TEXTS = {"en": ENGLISH, "es": SPANISH, "hu": HUNGARIAN}
+DIARIES = Path(__file__).resolve().parent / "diaries"
+TEXTS = {
+    language: (DIARIES / f"{language}.txt").read_text(encoding="utf-8").splitlines()
+    for language in ("en", "es", "hu")
+}
+"""The same three topics in three languages, one sentence a line (see diaries/README.md)."""
+ENGLISH, SPANISH, HUNGARIAN = TEXTS["en"], TEXTS["es"], TEXTS["hu"]
+
+FUNCTION_WORDS = {
+    "en": {"the", "a", "and", "that", "in", "for", "with", "my", "was", "is", "it", "me"},
+    "es": {"el", "la", "los", "del", "de", "que", "en", "con", "mis", "para", "a", "y", "se"},
+    "hu": {"a", "az", "és", "hogy", "nem", "volt", "de", "után", "minden", "nagyon", "alatt"},
+}
+"""Words that must never name a suggestion, written here, not taken from any stop-word list."""
 
 
 def diary_project(*texts: str) -> Project:
@@ -106,7 +119,7 @@ def test_languages_can_be_named_and_words_kept() -> None:
 
 def test_a_language_without_a_list_is_one_clear_error() -> None:
     project = diary_project(" ".join(ENGLISH))
-    with pytest.raises(OptionError, match="no stop words for the language.*xx"):
+    with pytest.raises(OptionError, match=r"no stop words for the language.*xx"):
         clusters(project, languages="en,xx")
 
 
