@@ -65,20 +65,20 @@ def without_the_extra(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 @pytest.mark.parametrize("language", sorted(TEXTS))
 def test_the_language_of_a_text_is_found(language: str) -> None:
     lists = langs.stop_word_lists()
-    assert langs.detect_languages([" ".join(TEXTS[language])], lists) == (language,)
+    assert langs.detect_languages([" ".join(TEXTS[language])], lists).languages == (language,)
 
 
 def test_each_document_and_a_document_in_two_languages_is_read() -> None:
     lists = langs.stop_word_lists()
     separate = [" ".join(TEXTS[language]) for language in ("hu", "en", "es")]
-    assert set(langs.detect_languages(separate, lists)) == {"en", "es", "hu"}
+    assert set(langs.detect_languages(separate, lists).languages) == {"en", "es", "hu"}
     mixed = " ".join(s for pair in zip(ENGLISH, SPANISH, strict=True) for s in pair)
-    assert set(langs.detect_languages([mixed], lists)) == {"en", "es"}
+    assert set(langs.detect_languages([mixed], lists).languages) == {"en", "es"}
 
 
 def test_one_word_shared_with_another_language_is_no_second_language() -> None:
     text = "The van came at nine. The van was full. We cleaned the van and drove home."
-    assert langs.detect_languages([text], langs.stop_word_lists()) == ("en",)
+    assert langs.detect_languages([text], langs.stop_word_lists()).languages == ("en",)
 
 
 @pytest.mark.parametrize("language", sorted(TEXTS))

@@ -18,6 +18,7 @@ different words, up to :data:`MOST_LANGUAGES_PER_TEXT` languages.
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -25,12 +26,8 @@ from collections.abc import Iterable, Mapping, Sequence
 import attrs
 
 from qualcode.errors import OptionError
-from qualcode.strategies.textunits import (
-    CJK_STOP_WORDS,
-    ENGLISH_STOP_WORDS,
-    has_letter,
-    tokens,
-)
+from qualcode.strategies.scripts import MARKS
+from qualcode.strategies.textunits import CJK_STOP_WORDS, ENGLISH_STOP_WORDS, tokens
 
 EXTRA = "stopwords"
 """The optional extra that brings the stop-word lists of many languages."""
@@ -44,7 +41,7 @@ FURTHER_LANGUAGE_FORMS = 4
 """The fewest different stop words of a further language that a text must use: one shared form
 used twice (Dutch and Hungarian *van* in English about a van) is no sign of a second language."""
 MOST_LANGUAGES_PER_TEXT = 3
-SAMPLE_CHARACTERS = 20_000
+SAMPLE_CHARACTERS = 5_000
 """How much of each document is read to find its languages."""
 MIN_SAMPLE_WORDS = 30
 """Documents with fewer words are pooled and read together."""
@@ -56,6 +53,16 @@ class StopWordLists:
 
     source: str
     words: Mapping[str, frozenset[str]]
+    by_word: Mapping[str, tuple[str, ...]] = attrs.field(init=False)
+    """For each stop word, the languages whose lists have it (sorted)."""
+
+    @by_word.default
+    def _index(self) -> Mapping[str, tuple[str, ...]]:
+        index: dict[str, list[str]] = {}
+        for language in sorted(self.words):
+            for word in self.words[language]:
+                index.setdefault(word, []).append(language)
+        return {word: tuple(languages) for word, languages in index.items()}
 
     @property
     def complete(self) -> bool:
@@ -88,12 +95,17 @@ def stop_word_lists() -> StopWordLists:
     return StopWordLists(f"Stopwords ISO (stopwordsiso {stopwordsiso.__version__})", words)
 
 
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f"
+_LETTERS = rf"(?:[^\W\d_{_CJK}]|[{MARKS}])+"
+_WORD = re.compile(rf"{_LETTERS}(?:['’]{_LETTERS})*")
+"""A word as the tokenizer finds it, near enough to count stop words (and faster)."""
+
+
 def _word_counts(text: str) -> Counter[str]:
-    return Counter(
-        t.form
-        for t in tokens(text, 0, min(len(text), SAMPLE_CHARACTERS))
-        if not t.cjk and has_letter(t.form)
-    )
+    """The words (outside Chinese and Japanese) of the start of ``text``, as the lists spell
+    them: case-folded, NFC, straight apostrophes."""
+    sample = unicodedata.normalize("NFC", text[:SAMPLE_CHARACTERS].casefold())
+    return Counter(_WORD.findall(sample.replace("’", "'")))
 
 
 def _languages_of(counts: Counter[str], lists: StopWordLists) -> list[str]:
@@ -102,17 +114,15 @@ def _languages_of(counts: Counter[str], lists: StopWordLists) -> list[str]:
     if not total:
         return []
     chosen: list[str] = []
-    left = dict(counts)
+    left = {form: n for form, n in counts.items() if form in lists.by_word}
+    remaining = total
     while len(chosen) < MOST_LANGUAGES_PER_TEXT and left:
-        remaining = sum(left.values())
         covered: dict[str, int] = {}
         forms: dict[str, int] = {}
-        for language, words in lists.words.items():
-            if language not in chosen:
-                found = [n for form, n in left.items() if form in words]
-                covered[language], forms[language] = sum(found), len(found)
-        if not covered:
-            break
+        for form, n in left.items():
+            for language in lists.by_word[form]:
+                covered[language] = covered.get(language, 0) + n
+                forms[language] = forms.get(language, 0) + 1
         best = max(sorted(covered), key=lambda language: covered[language])
         if not chosen:
             if covered[best] < FIRST_LANGUAGE_SHARE * total:
@@ -123,43 +133,42 @@ def _languages_of(counts: Counter[str], lists: StopWordLists) -> list[str]:
         ):
             break
         chosen.append(best)
+        remaining -= covered[best]
         left = {form: n for form, n in left.items() if form not in lists.words[best]}
     return chosen
 
 
-def detect_languages(texts: Iterable[str], lists: StopWordLists) -> tuple[str, ...]:
-    """The languages of ``texts`` (each read on its own, short ones pooled), most words first."""
+@attrs.frozen
+class Detected:
+    """The languages found in some texts, most words first, and the share of their words (outside
+    Chinese and Japanese) in texts whose language no list recognised."""
+
+    languages: tuple[str, ...]
+    unrecognised: float
+
+
+def detect_languages(texts: Iterable[str], lists: StopWordLists) -> Detected:
+    """The languages of ``texts``, each read on its own (short ones pooled)."""
     weight: Counter[str] = Counter()
     pooled: Counter[str] = Counter()
+    total = unknown = 0
+    samples: list[Counter[str]] = []
     for text in texts:
         counts = _word_counts(text)
         if sum(counts.values()) < MIN_SAMPLE_WORDS:
             pooled.update(counts)
-            continue
-        for language in _languages_of(counts, lists):
-            weight[language] += sum(counts.values())
-    for language in _languages_of(pooled, lists):
-        weight[language] += sum(pooled.values())
-    return tuple(sorted(weight, key=lambda language: (-weight[language], language)))
-
-
-def unrecognised_share(texts: Sequence[str], lists: StopWordLists) -> float:
-    """The share of the words (outside Chinese and Japanese) in texts whose language none of the
-    lists recognised."""
-    total = unknown = 0
-    pooled: Counter[str] = Counter()
-    for text in texts:
-        counts = _word_counts(text)
+        else:
+            samples.append(counts)
+    samples.append(pooled)
+    for counts in samples:
         words = sum(counts.values())
-        if words < MIN_SAMPLE_WORDS:
-            pooled.update(counts)
-            continue
+        found = _languages_of(counts, lists)
         total += words
-        unknown += 0 if _languages_of(counts, lists) else words
-    words = sum(pooled.values())
-    total += words
-    unknown += 0 if _languages_of(pooled, lists) else words
-    return unknown / total if total else 0.0
+        unknown += 0 if found else words
+        for language in found:
+            weight[language] += words
+    ordered = tuple(sorted(weight, key=lambda language: (-weight[language], language)))
+    return Detected(ordered, unknown / total if total else 0.0)
 
 
 @attrs.frozen
@@ -207,8 +216,9 @@ def choose_stop_words(
             )
         chosen = named
     else:
-        chosen = detect_languages(texts, lists)
-        if not lists.complete and unrecognised_share(texts, lists) > 0.5:
+        detected = detect_languages(texts, lists)
+        chosen = detected.languages
+        if not lists.complete and detected.unrecognised > 0.5:
             raise OptionError(
                 "the texts do not look English, and stop words for other languages need the "
                 f"'{EXTRA}' extra",
