@@ -250,8 +250,8 @@ class InductiveStrategy(Strategy):
         chosen_compare = given.string("compare", "auto", COMPARISONS)
         compare = _comparison(run.project, documents, chosen_compare)
         max_words = given.integer("max_words", 3, minimum=1, maximum=MAX_PHRASE_WORDS)
-        # one document is a smaller group than a case's documents: a term used twice in it
-        # and nowhere else already passes the default min_score in a corpus of five documents
+        # one document is a smaller group than a case's documents: a term used twice in it and
+        # nowhere else passes the default min_score among six or more documents of equal length
         min_frequency = given.integer("min_frequency", 2 if compare == "document" else 3, minimum=1)
         min_documents = given.integer("min_documents", 1, minimum=1)
         min_score = given.number("min_score", 6.63)
@@ -328,7 +328,7 @@ class InductiveStrategy(Strategy):
                 code_id = run.code(
                     (*base, f"Distinctive for {label}", phrase(key_term.term)),
                     definition=_describe(key_term, label, rank)
-                    + _coded_at(len(selected), len(passages), "passages where it is used"),
+                    + _coded_at(len(selected), len(passages), "passage", " where it is used"),
                 )
                 for passage, typical in selected:
                     rule = (
@@ -409,7 +409,7 @@ class InductiveStrategy(Strategy):
                 (*base, "Similar passages", f"Group {number}: {', '.join(words)}"),
                 definition=f"{len(cluster.members)} similar {unit}s sharing the words "
                 f"{', '.join(words)} (mean similarity to the centre {cluster.cohesion:.2f})."
-                + _coded_at(len(selected), len(members), f"{unit}s, closest to the centre"),
+                + _coded_at(len(selected), len(members), unit, ", closest to the centre"),
                 examples=typical,
             )
             ranks = {index: rank for rank, (index, _) in enumerate(selected, 1)}
@@ -463,10 +463,13 @@ def _nothing_to_compare(
     return None
 
 
-def _coded_at(selected: int, total: int, what: str) -> str:
+def _coded_at(selected: int, total: int, what: str, typical: str) -> str:
+    """Which passages a candidate is coded at, for its definition."""
+    if total == 1:
+        return f" Coded at its one {what}."
     if selected == total:
-        return f" Coded at all {total} {what.split(',')[0]}."
-    return f" Coded at the {selected} most typical of its {total} {what}."
+        return f" Coded at all {total} {what}s."
+    return f" Coded at the {selected} most typical of its {total} {what}s{typical}."
 
 
 def _group_labels(project: Project, compare: str, keys: Sequence[Hashable]) -> dict[Hashable, str]:
