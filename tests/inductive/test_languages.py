@@ -140,3 +140,26 @@ def test_without_the_extra_other_languages_say_what_to_install(without_the_extra
     own = ",".join(FUNCTION_WORDS["hu"])
     result = clusters(diary_project(" ".join(HUNGARIAN)), stop_words=False, extra_stop_words=own)
     assert not label_words(result) & FUNCTION_WORDS["hu"]
+
+
+def test_text_in_no_known_language_is_noted_but_chinese_is_not() -> None:
+    made_up = " ".join(
+        f"{a}{b}{c}." for a in ("ka", "lo", "mi") for b in ("ru", "sa") for c in "xyz"
+    )
+    english = " ".join(ENGLISH)
+    result = clusters(diary_project(english, made_up * 3))
+    (note,) = [w for w in result.warnings if "could not tell the language of" in w]
+    assert "languages=" in note
+    alone = clusters(diary_project(made_up * 3, made_up * 2), min_words=1)
+    assert any("could not tell which language" in w for w in alone.warnings)
+    chinese = "我们做汤要放盐。汤里放盐和胡椒。先尝汤再放盐。前锋踢进一个进球。比赛最后的进球。"
+    quiet = clusters(diary_project(chinese, chinese), min_words=2)
+    assert not any("could not tell" in w for w in quiet.warnings)
+    assert not any("could not tell" in w for w in clusters(diary_project(english)).warnings)
+
+
+def test_words_given_are_spelt_as_the_text_is_read() -> None:
+    decomposed = "kezele\u0301s"  # kezelés with a combining accent
+    project = diary_project(" ".join(HUNGARIAN))
+    assert "kezelés" in label_words(clusters(project))
+    assert "kezelés" not in label_words(clusters(project, extra_stop_words=decomposed.upper()))

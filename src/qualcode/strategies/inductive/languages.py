@@ -179,6 +179,31 @@ class StopWords:
     languages: tuple[str, ...]
     source: str
     detected: bool
+    """Whether the languages were found in the text (not named, nor stop words switched off)."""
+    unrecognised: float = 0.0
+    """When found: the share of the words in texts whose language no list recognised."""
+
+    def note(self) -> str | None:
+        """What the user should know about the stop words, or ``None``."""
+        if not self.detected or self.unrecognised < UNRECOGNISED_NOTE_SHARE:
+            return None
+        if not self.languages:
+            what = "could not tell which language the text is written in"
+        else:
+            what = f"could not tell the language of {self.unrecognised:.0%} of the text"
+        return (
+            f"{what}, so its stop words may be left in (and name suggestions); name the"
+            " languages with languages=... (ISO 639-1 codes) or add extra_stop_words=..."
+        )
+
+
+UNRECOGNISED_NOTE_SHARE = 0.1
+"""From what share of words in an unrecognised language on a run says so."""
+
+
+def _forms(words: Iterable[str]) -> set[str]:
+    """Words a user gave, spelt as the tokenizer spells them."""
+    return {unicodedata.normalize("NFC", w.strip().casefold().replace("’", "'")) for w in words}
 
 
 def choose_stop_words(
@@ -196,8 +221,8 @@ def choose_stop_words(
     Named languages without a list are an :class:`OptionError`; so is a text in a language
     that the built-in list cannot serve when the ``stopwords`` extra is missing.
     """
-    extra_words = {w.casefold() for w in extra}
-    keep_words = {w.casefold() for w in keep}
+    extra_words = _forms(extra)
+    keep_words = _forms(keep)
     if not enabled:
         return StopWords(frozenset(extra_words - keep_words), (), "none", False)
     lists = stop_word_lists()
@@ -215,9 +240,10 @@ def choose_stop_words(
                 ),
             )
         chosen = named
+        unrecognised = 0.0
     else:
         detected = detect_languages(texts, lists)
-        chosen = detected.languages
+        chosen, unrecognised = detected.languages, detected.unrecognised
         if not lists.complete and detected.unrecognised > 0.5:
             raise OptionError(
                 "the texts do not look English, and stop words for other languages need the "
@@ -227,4 +253,4 @@ def choose_stop_words(
     words = set(CJK_STOP_WORDS) | extra_words
     for language in chosen:
         words |= lists.words[language]
-    return StopWords(frozenset(words - keep_words), chosen, lists.source, not named)
+    return StopWords(frozenset(words - keep_words), chosen, lists.source, not named, unrecognised)

@@ -211,12 +211,9 @@ class InductiveStrategy(Strategy):
             stop,
             None if code_all else limit,
         )
-        if stop.detected and not stop.languages:
-            run.result.warnings.append(
-                "could not tell which language the text is written in, so no stop words but the"
-                " Chinese and Japanese particles are left out; name them with languages=... or"
-                " extra_stop_words=..."
-            )
+        note = stop.note()
+        if note is not None:
+            run.result.warnings.append(note)
         base = (root,) if root else ()
         skipped = None
         if method in ("keyness", "both"):
