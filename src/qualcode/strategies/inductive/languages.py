@@ -4,7 +4,9 @@ The lists come from the Stopwords ISO collection (58 languages, MIT licence) as 
 ``stopwordsiso``, installed with the ``stopwords`` extra (``pip install 'qualcode[stopwords]'``).
 Without it only the built-in English list (function words and interview fillers) and the
 built-in Chinese and Japanese particles are at hand; a corpus that is not in English then needs
-the extra, or stop words named by the user.
+the extra, or stop words named by the user. Chinese and Japanese, written without spaces, are
+read one character at a time, so their lists' words (mostly of two characters and more) cannot
+match; the built-in particles serve them and are always left out.
 
 A text's languages are found by how much of it each language's stop words cover: function words
 make up a third to a half of running text in the languages these lists serve, while another
