@@ -140,7 +140,10 @@ class InductiveStrategy(Strategy):
 
     name = "inductive"
     version = "1.0"
-    description = "suggest candidate codes: distinctive terms per case/time point/kind, and groups"
+    description = (
+        "suggest candidate codes, each with its most typical passages: distinctive terms per"
+        " case/document/time point/kind, and groups of similar passages"
+    )
     options: ClassVar[dict[str, str]] = {
         "method": "keyness, clusters or both (default both)",
         "compare": (
