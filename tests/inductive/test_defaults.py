@@ -141,3 +141,32 @@ def test_nothing_found_says_why() -> None:
     result = run(project, method="keyness", min_frequency=50)
     assert result.codings == []
     assert any("min_frequency=50" in w for w in result.warnings)
+
+
+@pytest.mark.parametrize(
+    ("options", "expected"),
+    [
+        ({"passages": 0}, r"option 'passages'.*at least 1"),
+        ({"passages": "few"}, r"option 'passages'.*whole number"),
+        ({"code_all": "sometimes"}, r"option 'code_all'.*true or false"),
+        ({"compare": "speaker"}, r"option 'compare'.*auto, case, document, time_point, kind"),
+        ({"keep_words": 3}, r"option 'keep_words'.*list of strings"),
+        ({"languages": "english"}, r"no stop words for the language\(s\) english"),
+    ],
+)
+def test_the_new_options_are_checked_like_the_others(
+    options: dict[str, object], expected: str
+) -> None:
+    project = plain_project([("one", " ".join(ENGLISH)), ("two", " ".join(SPANISH))])
+    with pytest.raises(OptionError, match=expected):
+        run(project, **options)
+
+
+def test_options_given_as_strings_from_the_command_line() -> None:
+    project = plain_project([("one", " ".join(ENGLISH)), ("two", " ".join(SPANISH))])
+    as_text = run(project, passages="2", code_all="no", languages="en, es", keep_words="doctor")
+    as_values = run(
+        project, passages=2, code_all=False, languages=["en", "es"], keep_words=["doctor"]
+    )
+    assert as_text.codings == as_values.codings
+    assert as_text.codings
