@@ -152,7 +152,7 @@ class InductiveStrategy(Strategy):
         ),
         "speakers": "only the turns of these speakers (comma-separated patterns, e.g. PN*)",
         "root": "name of the code the suggestions go under (default 'Inductive suggestions')",
-        "passages": (f"the most typical passages coded per candidate (default {TYPICAL_PASSAGES})"),
+        "passages": f"the most typical passages coded per candidate (default {TYPICAL_PASSAGES})",
         "code_all": "code every passage of every candidate, not only the typical ones (default"
         " false)",
         "languages": (
@@ -269,7 +269,9 @@ class InductiveStrategy(Strategy):
                 return problem
             raise OptionError(
                 problem,
-                hint="give documents cases, time points or kinds, choose another compare=..., "
+                hint="import more documents, or use method=clusters"
+                if compare == "document"
+                else "give documents cases, time points or kinds, choose another compare=..., "
                 "or use method=clusters",
             )
         settings = {
