@@ -16,7 +16,8 @@ Contenders, taking turns (best CPU time of ``--repeat`` calls each):
   :mod:`qualcode.testing.plain_clustering` (every unit against every centre in every round;
   the code of ``clusters.py`` before it was made faster);
 * ``clusters.py``: the same from :mod:`qualcode.strategies.inductive.clusters`;
-* ``strategy, reference`` and ``strategy``: the whole strategy run (``method=clusters``, serial),
+* ``strategy, reference`` and ``strategy``: the whole strategy run (``method=clusters``, serial,
+  every member coded: ``code_all``),
   with the reference algorithm patched in and as shipped.
 
 Both must give identical clusters, codes and codings; the run fails otherwise.
@@ -200,7 +201,7 @@ def measure(corpus: str, documents: int, repeat: int, seed: int) -> bool:
     chars = sum(len(t) for t in texts)
 
     def run() -> Any:
-        return strategy.run(project, SerialRunner(), method="clusters")
+        return strategy.run(project, SerialRunner(), method="clusters", code_all=True)
 
     runs = in_turns(
         {

@@ -103,7 +103,7 @@ def test_the_case_that_overuses_a_word_gets_it_first() -> None:
 
 def test_every_use_in_the_group_is_coded_and_none_elsewhere() -> None:
     project = corpus_project()
-    result = run(project, max_words=1, min_frequency=2, context="hit")
+    result = run(project, max_words=1, min_frequency=2, context="hit", code_all=True)
     (kettle,) = [c for c in result.codes if c.name == "kettle"]
     codings = [c for c in result.codings if c.code_id == kettle.id]
     uses = sum(text.split().count("kettle") for text in CORPUS["A"])
@@ -242,12 +242,14 @@ def test_empty_corpus_and_missing_groups_are_clear_errors() -> None:
     project = Project()
     project.add_document(Document(id="d", name="d", text="kettle garden river"))
     with pytest.raises(OptionError, match="no document has a case"):
+        run(project, compare="case")
+    with pytest.raises(OptionError, match="only one document"):
         run(project)
     interviews = corpus_project({"A": ["I1: kettle\nPN1: kettle"], "B": ["I1: river\nPN2: x"]})
     with pytest.raises(QualcodeError, match="no turn of the speakers PN9"):
         run(interviews, speakers="PN9")
     with pytest.raises(OptionError, match="nothing to compare with"):
-        run(corpus_project({"A": ["kettle garden", "kettle river"]}))
+        run(corpus_project({"A": ["kettle garden", "kettle river"]}), compare="case")
 
 
 def test_documents_without_turns_are_analysed_whole() -> None:

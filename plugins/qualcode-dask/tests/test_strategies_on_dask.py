@@ -96,7 +96,7 @@ def strategy_cases(folder: Path) -> list[tuple[str, dict[str, Any]]]:
     return [
         ("keywords", {"rules": write_rules(folder)}),
         ("structure", {"by": "speaker"}),
-        ("inductive", {"method": "both", "compare": "time_point"}),
+        ("inductive", {"method": "both", "compare": "time_point", "code_all": True}),
     ]
 
 
