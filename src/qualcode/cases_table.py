@@ -72,9 +72,7 @@ class CasesMerge:
         return text
 
 
-def read_cases_table(
-    path: str | Path, report: LossReport | None = None, **options: Any
-) -> Project:
+def read_cases_table(path: str | Path, report: LossReport | None = None, **options: Any) -> Project:
     """The cases and typed variables of a cases table, as a project of their own.
 
     Options: see :data:`TABLE_OPTIONS`. A row whose case name is empty is skipped and reported;

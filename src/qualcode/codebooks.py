@@ -89,7 +89,9 @@ class CodebookMerge:
 
     def summary(self) -> str:
         """E.g. ``7 codes added, 2 already in the project (1 completed), 3 themes``."""
-        parts = [f"{self.codes_added} code(s) added"]
+        parts = []
+        if self.codes_added or not (self.codes_matched or self.themes):
+            parts.append(f"{self.codes_added} code(s) added")
         if self.codes_matched:
             filled = f" ({self.codes_filled} completed)" if self.codes_filled else ""
             parts.append(f"{self.codes_matched} already in the project{filled}")
@@ -273,9 +275,7 @@ class _Builder:
     def _entries(self, document: Mapping[str, Any], key: str) -> list[Mapping[str, Any]]:
         entries = document.get(key, [])
         if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
-            raise ParseError(
-                f"{key!r} must be a list of tables, written [[{key}]]", path=self.path
-            )
+            raise ParseError(f"{key!r} must be a list of tables, written [[{key}]]", path=self.path)
         return entries
 
     def _unknown_keys(self, entry: Mapping[str, Any], known: Sequence[str], where: str) -> None:
