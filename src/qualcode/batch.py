@@ -31,8 +31,13 @@ from qualcode.analysis.merge import Merger
 from qualcode.api import load, save
 from qualcode.cases_table import TABLE_OPTIONS, CasesMerge, is_cases_table, merge_cases
 from qualcode.cases_table import read_cases_table as read_cases
-from qualcode.codebooks import CODEBOOK_EXTENSIONS, CodebookMerge, is_codebook_table
-from qualcode.codebooks import merge_codebook, read_codebook
+from qualcode.codebooks import (
+    CODEBOOK_EXTENSIONS,
+    CodebookMerge,
+    is_codebook_table,
+    merge_codebook,
+    read_codebook,
+)
 from qualcode.errors import InputNotFoundError, OptionError, QualcodeError
 from qualcode.fileio import check_input, check_output
 from qualcode.filename_patterns import PATTERN_FIELDS, FilenamePattern
@@ -478,7 +483,7 @@ def _plan(
         return _Plan(forced)
     suffix = path.suffix.lower()
     if suffix in (".toml", ".qdc"):
-        return _Plan(ReadAs.CODEBOOK, detected=f"read as a codebook: a {suffix} file")
+        return _Plan(ReadAs.CODEBOOK)  # no other reader takes these
     if suffix in TABLE_EXTENSIONS and not {"text_columns", "text_column"} & set(options):
         header = _header(path)
         if is_cases_table(header):

@@ -15,17 +15,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from qualcode.analysis.merge import Merger
 from qualcode.codebooks import read_table
 from qualcode.errors import OptionError, ParseError
-from qualcode.formats.survey_table import Cell, convert, infer_type
 from qualcode.losses import LossReport
 from qualcode.model import Case, Value, Variable, new_id
 from qualcode.project import Project
+
+if TYPE_CHECKING:  # the table reader is imported when a file is read, not with qualcode
+    from qualcode.formats.survey_table import Cell
 
 CASE_COLUMN = "case"
 """The name (compared without case) of the column that names the cases, by default."""
@@ -79,6 +81,8 @@ def read_cases_table(path: str | Path, report: LossReport | None = None, **optio
     a case named on several rows takes its values from the first, and differing values are
     reported.
     """
+    from qualcode.formats.survey_table import convert, infer_type
+
     path = Path(path)
     report = report if report is not None else LossReport()
     unknown = sorted(set(options) - set(TABLE_OPTIONS))
@@ -96,7 +100,7 @@ def read_cases_table(path: str | Path, report: LossReport | None = None, **optio
     def cells(index: int) -> list[Cell]:
         return [row[index] if index < len(row) else None for row in table.rows]
 
-    variables: list[tuple[int, Variable]] = []
+    variables: list[tuple[int, str]] = []
     seen: set[str] = set()
     for index, name in enumerate(header):
         if index == case_index:

@@ -28,18 +28,19 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from qualcode.analysis.merge import Merger
 from qualcode.errors import ParseError
 from qualcode.fileio import read_bytes
-from qualcode.formats.refiqda.codebook import read_codebook as read_qdc
-from qualcode.formats.survey_table import Table, read_csv_table, read_xlsx_table
 from qualcode.losses import LossReport
 from qualcode.model import Code, CodeOrigin, Theme, ThemeStatus, new_id
 from qualcode.project import Project
+
+if TYPE_CHECKING:  # the readers are imported when a file is read, not with qualcode
+    from qualcode.formats.survey_table import Table
 
 CODEBOOK_EXTENSIONS = (".toml", ".qdc", ".csv", ".tsv", ".xlsx")
 """The file name endings :func:`read_codebook` reads."""
@@ -121,6 +122,8 @@ def read_codebook(path: str | Path, project: Project | None = None) -> Codebook:
     report = LossReport()
     suffix = path.suffix.lower()
     if suffix == ".qdc":
+        from qualcode.formats.refiqda.codebook import read_codebook as read_qdc
+
         return Codebook(read_qdc(path, report), report)
     if suffix == ".toml":
         builder = _Builder(path, project, report)
@@ -140,6 +143,8 @@ def read_codebook(path: str | Path, project: Project | None = None) -> Codebook:
 
 def read_table(path: Path, report: LossReport, options: Mapping[str, Any] | None = None) -> Table:
     """A CSV/TSV or XLSX file as a header and rows of cells (see :mod:`.formats.survey_table`)."""
+    from qualcode.formats.survey_table import read_csv_table, read_xlsx_table
+
     chosen = dict(options or {})
     if path.suffix.lower() == ".xlsx":
         return read_xlsx_table(path, chosen, report)
