@@ -89,13 +89,13 @@ class CodebookMerge:
     themes: int
 
     def summary(self) -> str:
-        """E.g. ``7 codes added, 2 already in the project (1 completed), 3 themes``."""
+        """E.g. ``7 code(s) added, 2 code(s) already in the project (1 completed), 3 theme(s)``."""
         parts = []
         if self.codes_added or not (self.codes_matched or self.themes):
             parts.append(f"{self.codes_added} code(s) added")
         if self.codes_matched:
             filled = f" ({self.codes_filled} completed)" if self.codes_filled else ""
-            parts.append(f"{self.codes_matched} already in the project{filled}")
+            parts.append(f"{self.codes_matched} code(s) already in the project{filled}")
         if self.themes:
             parts.append(f"{self.themes} theme(s)")
         return ", ".join(parts)
