@@ -63,8 +63,15 @@ EXPECTED_EXIT: dict[str, int] = {
 }
 """Commands the docs print to show a refusal, with the exit code they must end with."""
 
+OUTPUT_CHECKED_ELSEWHERE = {
+    # The tutorial's commands read files its Python blocks wrote; tests/docs/test_tutorial.py
+    # runs them in that folder and compares their whole output. Here they run on the study.
+    "docs/tutorial.md",
+}
+"""Pages whose commands' printed output is not compared here (their exit codes still are)."""
+
 FROM_PAGES = {
-    "guide.toml": ("docs/strategies/structure.md", "[[question]]"),
+    "guide.toml": ("docs/strategies/structure.md", 'name = "Changes wanted"'),
     "survey.csv": ("docs/howto/transcripts-and-surveys.md", "respondent,age,member"),
 }
 """Files a page prints for the reader to save: the page, and a line of the block holding it."""
@@ -76,6 +83,8 @@ class Command:
     line: int
     text: str
     """The command as printed, continuation lines joined and ``$ `` removed."""
+    shown: tuple[str, ...] = ()
+    """The lines a ``console`` block prints after the command: its output."""
 
     @property
     def words(self) -> list[str]:
@@ -136,7 +145,12 @@ def block_commands(language: str, code: str, first_line: int, page: str) -> list
         while line.endswith("\\") and index < len(lines):
             line = line[:-1].rstrip() + " " + lines[index].strip()
             index += 1
-        found.append(Command(page, number, line.strip()))
+        shown: list[str] = []
+        while language == "console" and index < len(lines) and not lines[index].startswith("$ "):
+            shown.append(lines[index].rstrip())
+            index += 1
+        output = tuple(s for s in shown if s and not s.startswith("#"))  # "# ..." is a remark
+        found.append(Command(page, number, line.strip(), output))
     return found
 
 
@@ -207,7 +221,8 @@ def study_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for folder in ("interviews", "transcripts"):  # Word interviews named {case}_T{wave}.docx
         shutil.copytree(STUDY / "word", root / folder)
     shutil.copytree(STUDY / "diaries", root / "diaries")
-    shutil.copy(STUDY / "rules.toml", root / "rules.toml")
+    for name in ("rules.toml", "codebook.toml", "cases.csv"):  # a study's own files
+        shutil.copy(STUDY / name, root / name)
     shutil.copy(STUDY / "word" / "PN1_T1.docx", root / "R07.docx")  # a Word file with comments
     qualcode.save(qualcode.load(root / "R07.docx", kind="interview"), root / "R07.json")
     with_r07 = demo.build_project()
@@ -255,12 +270,13 @@ def test_the_commands_printed_in_a_docs_block_run(
     shutil.copytree(study_folder, folder, symlinks=True)
     monkeypatch.chdir(folder)
     skipped: list[str] = []
+    written: set[Path] = set()
     for command in block.commands:
         reason = why_not(command)
         if reason is not None:
             skipped.append(f"{command.label()}: {reason}")
             continue
-        run(command, folder)
+        written.update(run(command, folder, written))
     if skipped and len(skipped) == len(block.commands):
         pytest.skip("; ".join(skipped))
 
@@ -277,8 +293,14 @@ def why_not(command: Command) -> str | None:
     return None
 
 
-def run(command: Command, folder: Path) -> None:
-    """Run ``command`` in ``folder`` (the current directory) and check its exit code and output."""
+def run(command: Command, folder: Path, written: set[Path]) -> list[Path]:
+    """Run ``command`` in ``folder`` (the current directory), check its exit code, its output
+    and the files it names as outputs, and return those.
+
+    An ``import`` into a project that no earlier command of the block (``written``) wrote starts
+    a new project, as a reader starting a study with the page would; one into a project an
+    earlier command wrote must extend it.
+    """
     arguments = command.arguments
     app = make_app()
     outputs = named_outputs(app, arguments)
@@ -286,6 +308,8 @@ def run(command: Command, folder: Path) -> None:
     if destination is not None and Path(destination).is_file():
         os.remove(destination)  # it must be written by the command, not left from before
     into = Path(outputs["into"]) if "into" in outputs else None
+    if into is not None and into not in written and into.is_file():
+        os.remove(into)
     before = into.read_bytes() if into is not None and into.is_file() else None
     environment = {key: str(folder / value) for key, value in command.environment.items()}
     result = CliRunner().invoke(app, arguments, env=environment)
@@ -293,8 +317,13 @@ def run(command: Command, folder: Path) -> None:
     assert result.exit_code == expected, (
         f"{command.label()}: {command.text}\n{result.stdout}{result.stderr}"
     )
+    if command.page not in OUTPUT_CHECKED_ELSEWHERE:
+        printed = result.stdout + result.stderr
+        for line in command.shown:
+            assert line in printed, f"{command.label()}: the page shows {line!r}; got\n{printed}"
     if expected == 0:
         for output in outputs.values():
             assert Path(output).exists(), f"{command.label()}: {output} was not written"
         if into is not None and before is not None:
             assert into.read_bytes() != before, f"{command.label()}: {into} was not extended"
+    return [Path(output) for output in outputs.values()] if expected == 0 else []
