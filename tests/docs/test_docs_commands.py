@@ -1,7 +1,7 @@
 """Every ``qualcode`` command printed in the docs runs, in a folder holding the example study.
 
 The commands are taken from the shell blocks (``sh``, ``bash``, ``shell``, ``console``) of
-README.md and docs/**/*.md: in a ``console`` block the lines starting with ``$ `` (other lines are
+README.md, docs/**/*.md and the example study's README: in a ``console`` block the lines starting with ``$ `` (other lines are
 output), in the others every line; a line ending with ``\\`` continues on the next. Those whose
 program is ``qualcode`` (or ``.venv/bin/qualcode``) run through Typer's CliRunner, each in its
 own copy of a folder prepared once: the example study built by examples/demo.py in ``out/``
@@ -35,7 +35,11 @@ from qualcode.plugins import default_plugins
 REPO = Path(__file__).resolve().parents[2]
 STUDY = REPO / "examples" / "peer-workers"
 SHARED = REPO.parent / "shared"
-PAGES = [REPO / "README.md", *sorted((REPO / "docs").rglob("*.md"))]
+PAGES = [
+    REPO / "README.md",
+    *sorted((REPO / "docs").rglob("*.md")),
+    REPO / "examples" / "peer-workers" / "README.md",
+]
 SHELLS = {"sh", "bash", "shell", "console"}
 FENCE = re.compile(r"^```(\w*)[^\n]*\n(.*?)^```[ \t]*$", re.MULTILINE | re.DOTALL)
 PROGRAMS = {"qualcode", ".venv/bin/qualcode"}
