@@ -1,14 +1,15 @@
 """Every ``qualcode`` command printed in the docs runs, in a folder holding the example study.
 
 The commands are taken from the shell blocks (``sh``, ``bash``, ``shell``, ``console``) of
-README.md, docs/**/*.md and the example study's README: in a ``console`` block the lines starting with ``$ `` (other lines are
-output), in the others every line; a line ending with ``\\`` continues on the next. Those whose
-program is ``qualcode`` (or ``.venv/bin/qualcode``) run through Typer's CliRunner, each in its
-own copy of a folder prepared once: the example study built by examples/demo.py in ``out/``
-(as ``make demo`` leaves it), the study's files under ``examples/peer-workers/``, and the files
-a reader of each page would have (a Word file, a project exported from NVivo, the guide and
-survey the pages print). Each must exit with code 0 (or the code listed in
-:data:`EXPECTED_EXIT`) and write the file it names as its output.
+README.md, docs/**/*.md and the example study's README: in a ``console`` block the lines that
+start with ``$ `` (the lines after one are its output, which must appear in what it prints), in
+the others every line; a line ending with ``\\`` continues on the next. Those whose program is
+``qualcode`` (or ``.venv/bin/qualcode``) run through Typer's CliRunner, the commands of a block
+in order, each block in its own copy of a folder prepared once: the example study built by
+examples/demo.py in ``out/`` (as ``make demo`` leaves it), the study's files under
+``examples/peer-workers/``, and the files a reader of each page would have (a Word file, a
+project exported from NVivo, the guide and survey the pages print). Each must exit with code 0
+(or the code listed in :data:`EXPECTED_EXIT`) and write the file it names as its output.
 """
 
 from __future__ import annotations
