@@ -19,8 +19,6 @@ project file that is loaded when it exists and written once, atomically, at the 
 
 from __future__ import annotations
 
-import csv
-import enum
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -29,18 +27,26 @@ import attrs
 
 from qualcode.analysis.merge import Merger
 from qualcode.api import load, save
-from qualcode.cases_table import TABLE_OPTIONS, CasesMerge, is_cases_table, merge_cases
+from qualcode.cases_table import TABLE_OPTIONS, CasesMerge, merge_cases
 from qualcode.cases_table import read_cases_table as read_cases
 from qualcode.codebooks import (
     CODEBOOK_EXTENSIONS,
     CodebookMerge,
-    is_codebook_table,
     merge_codebook,
     read_codebook,
 )
 from qualcode.errors import InputNotFoundError, OptionError, QualcodeError
 from qualcode.fileio import check_input, check_output
 from qualcode.filename_patterns import PATTERN_FIELDS, FilenamePattern
+from qualcode.import_plans import (
+    CASES_READER,
+    CODEBOOK_READER,
+    TABLE_EXTENSIONS,
+    Plan,
+    ReadAs,
+    plan_for,
+)
+from qualcode.import_plans import read_as as read_as_choice
 from qualcode.losses import LossReport
 from qualcode.model import Case, DocumentKind, new_id
 from qualcode.plugins import Plugins, default_plugins
@@ -63,21 +69,6 @@ __all__ = [
 Progress = Callable[[Path, int, int], None]
 """Called with a file, how many files are done, and how many there are: once before the first
 file (0 done) and after each file."""
-
-
-class ReadAs(enum.StrEnum):
-    """What an input file is read as (``qualcode import --as``)."""
-
-    DOCUMENTS = "documents"
-    CODEBOOK = "codebook"
-    CASES = "cases"
-
-
-TABLE_EXTENSIONS = (".csv", ".tsv")
-"""Tables whose header row is looked at to tell a codebook or cases table from a survey."""
-
-HEADER_BYTES = 1 << 16
-"""How much of a table is read to find its header row."""
 
 
 # -- results ----------------------------------------------------------------------------------
@@ -237,15 +228,16 @@ def import_files(
     fails without ``keep_going``, or if none could be imported), or None for a new project.
 
     ``read_as`` reads every input as documents, a codebook or a cases table (default: decided
-    per file, see the module's description). ``pattern`` assigns case and time point from file
-    names, ``kind`` sets every document's kind, ``format`` names the importer for all documents
-    (default: detected per file). ``options`` go to the readers, each getting those it declares
-    (:attr:`Importer.options`, :data:`qualcode.cases_table.TABLE_OPTIONS`): an option that no
-    reader of the run declares is an :class:`OptionError` before any file is read. ``to`` names
-    the exporter of a project file (default: from its extension) and ``target`` is the program a
-    REFI-QDA file is written for (e.g. ``nvivo``). Without ``keep_going`` the first bad file
-    raises its :class:`QualcodeError`; with it the file is recorded in the result's outcomes and
-    skipped. The result carries the project and the report of what was not carried.
+    per file, see :func:`qualcode.import_plans.plan_for`). ``pattern`` assigns case and time
+    point from file names, ``kind`` sets every document's kind, ``format`` names the importer for
+    all documents (default: detected per file). ``options`` go to the readers, each getting
+    those it declares (:attr:`Importer.options`, :data:`qualcode.cases_table.TABLE_OPTIONS`):
+    an option that no reader of the run declares is an :class:`OptionError` before any file is
+    read. ``to`` names the exporter of a project file (default: from its extension) and
+    ``target`` is the program a REFI-QDA file is written for (e.g. ``nvivo``). Without
+    ``keep_going`` the first bad file raises its :class:`QualcodeError`; with it the file is
+    recorded in the result's outcomes and skipped. The result carries the project and the
+    report of what was not carried.
     """
     plugins = plugins or default_plugins()
     if isinstance(into, Project) or into is None:
@@ -349,24 +341,11 @@ def _project_name(path: Path) -> str:
 
 
 @attrs.frozen
-class _Plan:
-    """How one file will be read: as what, by which importer (for documents), and why."""
-
-    read_as: ReadAs
-    importer: str = ""
-    detected: str = ""
-
-
-CODEBOOK_READER = "codebook"
-CASES_READER = "cases table"
-
-
-@attrs.frozen
 class _Batch:
     """A batch checked before any file is read: each file with its plan (or why it has none)."""
 
     plugins: Plugins
-    files: list[tuple[Path, _Plan | QualcodeError]]
+    files: list[tuple[Path, Plan | QualcodeError]]
     options: dict[str, dict[str, Any]]
     """The options each reader of the batch gets, by importer name (or codebook, cases table)."""
     pattern: FilenamePattern | None
@@ -384,7 +363,7 @@ class _Batch:
         options: Mapping[str, Any] | None,
         exclude: Iterable[Path],
     ) -> _Batch:
-        forced = _read_as(read_as) if read_as is not None else None
+        forced = read_as_choice(read_as) if read_as is not None else None
         compiled = FilenamePattern.compile(pattern) if isinstance(pattern, str) else pattern
         document_kind = _kind(kind) if kind is not None else None
         if format is not None:
@@ -395,14 +374,14 @@ class _Batch:
                 "no files to import in " + ", ".join(str(p) for p in inputs),
                 hint="name files, or folders holding files of a known format",
             )
-        files: list[tuple[Path, _Plan | QualcodeError]] = []
+        files: list[tuple[Path, Plan | QualcodeError]] = []
         for path in found:
             try:
                 check_input(path)
-                files.append((path, _plan(path, plugins, forced, format, options or {})))
+                files.append((path, plan_for(path, plugins, forced, format, options or {})))
             except QualcodeError as error:  # raised, or skipped, in its turn
                 files.append((path, error))
-        readers = {_reader(plan) for _, plan in files if isinstance(plan, _Plan)}
+        readers = {plan.reader for _, plan in files if isinstance(plan, Plan)}
         chosen = importer_options(options or {}, readers, plugins)
         return cls(plugins, files, chosen, compiled, document_kind)
 
@@ -431,8 +410,8 @@ class _Batch:
                 progress(path, done, total)
         return result
 
-    def _read_one(self, path: Path, plan: _Plan, project: Project, merger: Merger) -> FileOutcome:
-        options = self.options.get(_reader(plan), {})
+    def _read_one(self, path: Path, plan: Plan, project: Project, merger: Merger) -> FileOutcome:
+        options = self.options.get(plan.reader, {})
         if plan.read_as is ReadAs.CODEBOOK:
             codebook = read_codebook(path, project)
             merged = merge_codebook(project, codebook, str(path))
@@ -458,77 +437,6 @@ class _Batch:
         return _import_documents(
             path, merger, self.plugins, self.pattern, self.kind, plan.importer, options
         )
-
-
-def _reader(plan: _Plan) -> str:
-    if plan.read_as is ReadAs.CODEBOOK:
-        return CODEBOOK_READER
-    if plan.read_as is ReadAs.CASES:
-        return CASES_READER
-    return plan.importer
-
-
-def _plan(
-    path: Path,
-    plugins: Plugins,
-    forced: ReadAs | None,
-    format: str | None,
-    options: Mapping[str, Any],
-) -> _Plan:
-    """How to read ``path``: as asked, else a codebook or cases table when its name or header
-    says so, else documents with the importer ``format`` names or detection finds."""
-    if forced is ReadAs.DOCUMENTS or (forced is None and format is not None):
-        return _Plan(ReadAs.DOCUMENTS, format or plugins.detect(path))
-    if forced is not None:
-        return _Plan(forced)
-    suffix = path.suffix.lower()
-    if suffix in (".toml", ".qdc"):
-        return _Plan(ReadAs.CODEBOOK)  # no other reader takes these
-    if suffix in TABLE_EXTENSIONS and not {"text_columns", "text_column"} & set(options):
-        header = _header(path)
-        if is_cases_table(header):
-            return _Plan(
-                ReadAs.CASES,
-                detected="read as a cases table: its first column is 'case'; "
-                "--as documents reads it as survey answers",
-            )
-        if is_codebook_table(header):
-            return _Plan(
-                ReadAs.CODEBOOK,
-                detected="read as a codebook: it has columns 'code' and 'definition'; "
-                "--as documents reads it as survey answers",
-            )
-    return _Plan(ReadAs.DOCUMENTS, plugins.detect(path))
-
-
-def _header(path: Path) -> list[str]:
-    """The header row of a CSV/TSV file, best effort (empty when it cannot be read as text)."""
-    try:
-        with path.open("rb") as stream:
-            head = stream.read(HEADER_BYTES)
-        text = head.decode("utf-8-sig")
-    except (OSError, UnicodeDecodeError):
-        return []
-    first = text.splitlines()[0] if text.strip() else ""
-    delimiter = "\t" if path.suffix.lower() == ".tsv" else _delimiter(first)
-    try:
-        return next(csv.reader([first], delimiter=delimiter), [])
-    except csv.Error:
-        return []
-
-
-def _delimiter(line: str) -> str:
-    counts = {d: line.count(d) for d in ("\t", ",", ";", "|")}
-    best = max(counts, key=lambda d: counts[d])
-    return best if counts[best] else ","
-
-
-def _read_as(value: ReadAs | str) -> ReadAs:
-    try:
-        return ReadAs(value)
-    except ValueError:
-        known = ", ".join(r.value for r in ReadAs)
-        raise OptionError(f"cannot read files as {value!r}; use one of: {known}") from None
 
 
 def importer_options(
