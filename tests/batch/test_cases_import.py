@@ -152,3 +152,13 @@ def test_a_value_that_does_not_fit_the_projects_variable_leaves_the_project_as_i
         import_files([table], project)
     assert [c.name for c in project.cases] == ["P1"]
     assert attributes(project, "P1") == {"years": 3}
+
+
+def test_a_large_table_is_recognised_from_its_first_line(tmp_path: Path) -> None:
+    # the header is found in the first 64 KiB; a multibyte character cut there must not hide it
+    filler = "é" * 40_000  # two bytes each: the cut falls inside one
+    table = write(tmp_path / "cases.csv", f"case,note\nP1,{filler}\n")
+    project = Project(name="study")
+    result = import_files([table], project)
+    assert result.outcomes[0].read_as is ReadAs.CASES
+    assert attributes(project, "P1") == {"note": filler}
