@@ -2,8 +2,9 @@
 
 Run from the repository root with ``make demo`` (or ``python examples/demo.py --out out``). Steps:
 
-1. add the cases with typed attributes, the two interviewers as coders, the deductive codebook,
-   and the candidate themes that group its codes;
+1. add the cases with typed attributes, the deductive codebook and the candidate themes that
+   group its codes (each read by the library, as ``qualcode import`` reads them), and the two
+   interviewers as coders;
 2. batch-import the interviews (Word files the two researchers coded with comments) and the diary
    entries (plain text), each with the case and time point its file name gives;
 3. apply the installed coding strategies (``keywords`` with ``rules.toml``, then ``inductive``);
@@ -16,25 +17,17 @@ from __future__ import annotations
 
 import argparse
 import csv
-import datetime as dt
 import sys
-import tomllib
 from pathlib import Path
 
 import attrs
 
 import qualcode
 from qualcode import (
-    Case,
-    Code,
-    CodeOrigin,
     Coder,
     DocumentKind,
     Project,
-    Theme,
-    ThemeStatus,
     Variable,
-    VariableType,
 )
 from qualcode.batch import import_files
 from qualcode.plugins import default_plugins
@@ -43,32 +36,19 @@ from qualcode.strategies.base import SerialRunner
 STUDY = Path(__file__).resolve().parent / "peer-workers"
 
 
-def add_cases(project: Project) -> dict[str, str]:
-    """Cases from cases.csv with typed attributes; returns case name -> id."""
-    variables = {
-        "role": Variable(id=qualcode.new_id(), name="role"),
-        "organisation_type": Variable(id=qualcode.new_id(), name="organisation type"),
-        "years_lived_experience": Variable(
-            id=qualcode.new_id(), name="years of lived experience", type=VariableType.INTEGER
-        ),
-        "started": Variable(id=qualcode.new_id(), name="started", type=VariableType.DATE),
-        "full_time": Variable(id=qualcode.new_id(), name="full time", type=VariableType.BOOLEAN),
-    }
-    for variable in variables.values():
-        project.add_variable(variable)
-    ids: dict[str, str] = {}
-    with (STUDY / "cases.csv").open(encoding="utf-8", newline="") as stream:
-        for row in csv.DictReader(stream):
-            values = {
-                variables["role"].id: row["role"],
-                variables["organisation_type"].id: row["organisation_type"],
-                variables["years_lived_experience"].id: int(row["years_lived_experience"]),
-                variables["started"].id: dt.date.fromisoformat(row["started"]),
-                variables["full_time"].id: row["full_time"] == "true",
-            }
-            case = project.add_case(Case(id=qualcode.new_id(), name=row["case"], attributes=values))
-            ids[case.name] = case.id
-    return ids
+def add_study_tables(project: Project) -> None:
+    """The cases with their typed attributes (cases.csv), the deductive codebook
+    (codebook.toml) and the candidate themes that group its codes (themes.toml).
+
+    The same as ``qualcode import cases.csv codebook.toml themes.toml --into ...``: each file is
+    recognised (a table whose first column is ``case``; TOML codebooks) and merged, codes by
+    path, cases by name.
+    """
+    result = import_files(
+        [STUDY / "cases.csv", STUDY / "codebook.toml", STUDY / "themes.toml"], project
+    )
+    for outcome in result.outcomes:
+        print(f"demo: {outcome.summary()}", file=sys.stderr)
 
 
 def add_coders(project: Project) -> dict[str, str]:
@@ -78,46 +58,6 @@ def add_coders(project: Project) -> dict[str, str]:
         label: project.add_coder(Coder(id=qualcode.new_id(), name=name)).id
         for label, name in names.items()
     }
-
-
-def add_codebook(project: Project) -> None:
-    """The deductive codebook from codebook.toml."""
-    with (STUDY / "codebook.toml").open("rb") as stream:
-        book = tomllib.load(stream)
-    for entry in book["code"]:
-        project.add_code(
-            Code(
-                id=qualcode.new_id(),
-                name=entry["name"],
-                color=entry.get("color"),
-                definition=entry.get("definition", ""),
-                inclusion=entry.get("inclusion", ""),
-                exclusion=entry.get("exclusion", ""),
-                examples=entry.get("examples", []),
-                origin=CodeOrigin.DEDUCTIVE,
-            )
-        )
-
-
-def add_themes(project: Project) -> None:
-    """The candidate themes from themes.toml, each grouping codebook codes (parents first)."""
-    with (STUDY / "themes.toml").open("rb") as stream:
-        entries = tomllib.load(stream)["theme"]
-    codes = {code.name: code.id for code in project.codes}
-    themes: dict[str, str] = {}
-    for entry in entries:
-        theme = project.add_theme(
-            Theme(
-                id=qualcode.new_id(),
-                name=entry["name"],
-                code_ids=[codes[name] for name in entry["codes"]],
-                parent_id=themes[entry["parent"]] if "parent" in entry else None,
-                definition=entry.get("definition", ""),
-                narrative=entry.get("narrative", ""),
-                status=ThemeStatus(entry.get("status", "candidate")),
-            )
-        )
-        themes[theme.name] = theme.id
 
 
 def add_documents(project: Project) -> None:
@@ -153,10 +93,8 @@ def build_project() -> Project:
         name="Peer workers study",
         description="A fictional longitudinal study of three peer workers (examples/peer-workers).",
     )
-    add_cases(project)
+    add_study_tables(project)
     add_coders(project)
-    add_codebook(project)
-    add_themes(project)
     add_documents(project)
     return project
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError, version
 
 from qualcode.api import load, read, save
+from qualcode.batch import import_files
 from qualcode.errors import QualcodeError
 from qualcode.formats.base import Exporter, Importer, ImportResult
 from qualcode.hookspecs import hookimpl
@@ -93,6 +94,7 @@ __all__ = [
     "VariableType",
     "__version__",
     "hookimpl",
+    "import_files",
     "load",
     "new_id",
     "read",

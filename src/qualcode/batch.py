@@ -1,18 +1,24 @@
-"""Batch import: many files and folders, each read by its importer, merged into one project.
+"""Batch import: many files and folders merged into one project, in memory or in a project file.
 
-:func:`import_files` reads every input with the importer its name (or ``format``) calls for and
-merges each single-file project into a target project with
-:class:`~qualcode.analysis.merge.Merger`. A filename pattern
-such as ``{case}_T{wave}.docx`` assigns each file's documents a case (created when missing) and a
-time point. Without ``keep_going`` the first bad file raises and the target is left untouched by
-that call's caller (nothing is written); with it, bad files are reported and skipped.
-:func:`import_into` adds reading and atomically writing the target file.
+:func:`import_files` is what ``qualcode import`` does, as one library call. Each input is read
+as one of three things:
+
+- **documents** (the default): read by the importer its name (or ``format``) calls for, and
+  merged with :class:`~qualcode.analysis.merge.Merger`; a filename pattern such as
+  ``{case}_T{wave}*`` (see :mod:`qualcode.filename_patterns`) assigns each file's documents a
+  case (created when missing) and a time point;
+- a **codebook** (``.toml``, ``.qdc``, or a CSV whose header has ``code`` and ``definition``
+  columns): codes merged by path, themes by name (see :mod:`qualcode.codebooks`);
+- a **cases table** (a CSV/TSV whose first column is ``case``): attributes set on the cases of
+  the same names, cases created when missing (see :mod:`qualcode.cases_table`).
+
+``read_as`` forces one of them for every input. Without ``keep_going`` the first bad file raises
+and nothing is written; with it, bad files are reported and skipped. Given a path, ``into`` is a
+project file that is loaded when it exists and written once, atomically, at the end.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -21,90 +27,48 @@ import attrs
 
 from qualcode.analysis.merge import Merger
 from qualcode.api import load, save
-from qualcode.errors import (
-    InputNotFoundError,
-    OptionError,
-    QualcodeError,
+from qualcode.cases_table import TABLE_OPTIONS, CasesMerge, merge_cases
+from qualcode.cases_table import read_cases_table as read_cases
+from qualcode.codebooks import (
+    CODEBOOK_EXTENSIONS,
+    CodebookMerge,
+    merge_codebook,
+    read_codebook,
 )
+from qualcode.errors import InputNotFoundError, OptionError, QualcodeError
 from qualcode.fileio import check_input, check_output
-from qualcode.losses import LossReport
-from qualcode.model import (
-    Case,
-    DocumentKind,
-    new_id,
+from qualcode.filename_patterns import PATTERN_FIELDS, FilenamePattern
+from qualcode.import_plans import (
+    CASES_READER,
+    CODEBOOK_READER,
+    TABLE_EXTENSIONS,
+    Plan,
+    ReadAs,
+    plan_for,
 )
+from qualcode.import_plans import read_as as read_as_choice
+from qualcode.losses import LossReport
+from qualcode.model import Case, DocumentKind, new_id
 from qualcode.plugins import Plugins, default_plugins
 from qualcode.project import Project
+
+__all__ = [
+    "PATTERN_FIELDS",
+    "BatchResult",
+    "FileOutcome",
+    "FilenamePattern",
+    "NothingImportedError",
+    "Progress",
+    "ReadAs",
+    "collect_files",
+    "import_files",
+    "import_into",
+    "importer_options",
+]
 
 Progress = Callable[[Path, int, int], None]
 """Called with a file, how many files are done, and how many there are: once before the first
 file (0 done) and after each file."""
-
-# -- filename patterns ------------------------------------------------------------------------
-
-PATTERN_FIELDS: Mapping[str, str] = {
-    "case": r"(?P<case>.+?)",
-    "wave": r"(?P<wave>\d+)",
-    "time_point": r"(?P<wave>\d+)",
-    "kind": r"(?P<kind>[A-Za-z_]+)",
-    "any": r".*?",
-}
-"""The fields a filename pattern may use; ``*`` also matches anything."""
-
-
-@attrs.frozen
-class FilenamePattern:
-    """A filename pattern such as ``{case}_T{wave}.docx``, compiled to a regular expression.
-
-    ``{case}`` names the case, ``{wave}`` (or ``{time_point}``) is a whole number, ``{kind}`` a
-    document kind, ``{any}`` and ``*`` match anything. The rest must match literally (letters
-    without regard to case). A pattern without an extension is matched against the name without
-    its extension too.
-    """
-
-    text: str
-    regex: re.Pattern[str]
-
-    @classmethod
-    def compile(cls, text: str) -> FilenamePattern:
-        parts: list[str] = []
-        seen: set[str] = set()
-        for token in re.split(r"(\{[^{}]*\}|\*)", text):
-            if token == "*":
-                parts.append(".*?")
-            elif token.startswith("{") and token.endswith("}"):
-                field = token[1:-1].strip()
-                if field not in PATTERN_FIELDS:
-                    known = ", ".join("{" + name + "}" for name in PATTERN_FIELDS)
-                    raise OptionError(
-                        f"unknown field {token} in pattern {text!r}", hint=f"use {known} or *"
-                    )
-                group = "wave" if field == "time_point" else field
-                if group in seen and group != "any":
-                    raise OptionError(f"pattern {text!r} uses {token} twice")
-                seen.add(group)
-                parts.append(PATTERN_FIELDS[field])
-            elif "{" in token or "}" in token:
-                raise OptionError(f"unbalanced brace in pattern {text!r}")
-            else:
-                parts.append(re.escape(token))
-        if not seen and "*" not in text:
-            raise OptionError(
-                f"pattern {text!r} has no field", hint="e.g. --pattern '{case}_T{wave}.docx'"
-            )
-        return cls(text, re.compile("".join(parts), re.IGNORECASE))
-
-    def match(self, path: Path) -> dict[str, str] | None:
-        """The fields of ``path``'s name, or None when it does not match.
-
-        Names are read in Unicode NFC: macOS file systems hand out decomposed names (``E`` and a
-        combining accent for ``É``), so the same participant would otherwise become two cases.
-        """
-        for name in (path.stem, path.name):
-            found = self.regex.fullmatch(unicodedata.normalize("NFC", name))
-            if found is not None:
-                return {k: v for k, v in found.groupdict().items() if v is not None}
-        return None
 
 
 # -- results ----------------------------------------------------------------------------------
@@ -116,13 +80,33 @@ class FileOutcome:
 
     path: Path
     importer: str | None
+    """The importer that read it, ``codebook`` or ``cases table``; None when it failed early."""
     documents: int = 0
     error: QualcodeError | None = None
     report: LossReport = attrs.field(factory=LossReport)
+    read_as: ReadAs = ReadAs.DOCUMENTS
+    codebook: CodebookMerge | None = None
+    """For a codebook: codes and themes added or matched."""
+    cases: CasesMerge | None = None
+    """For a cases table: cases updated and created."""
+    detected: str = ""
+    """Why a file was read as a codebook or cases table without being asked to, if it was."""
 
     @property
     def ok(self) -> bool:
         return self.error is None
+
+    def summary(self) -> str:
+        """One line saying what this file added, e.g. ``codebook.toml: 7 code(s) added``."""
+        if self.error is not None:
+            return f"{self.path.name}: skipped: {self.error}"
+        if self.codebook is not None:
+            what = f"codebook, {self.codebook.summary()}"
+        elif self.cases is not None:
+            what = f"cases table, {self.cases.summary()}"
+        else:
+            what = f"{self.documents} document(s)"
+        return f"{self.path.name}: {what}" + (f" ({self.detected})" if self.detected else "")
 
 
 @attrs.define
@@ -136,6 +120,7 @@ class BatchResult:
     export_report: LossReport = attrs.field(factory=LossReport)
     """What writing the project could not carry (empty until it is written)."""
     written: Path | None = None
+    """The project file written, when ``into`` was a path."""
 
     @property
     def imported(self) -> list[FileOutcome]:
@@ -150,6 +135,18 @@ class BatchResult:
         return sum(o.documents for o in self.outcomes)
 
 
+class NothingImportedError(QualcodeError):
+    """Every input failed (with ``keep_going``): :attr:`result` says why each one did."""
+
+    def __init__(self, result: BatchResult, target: Path) -> None:
+        super().__init__(
+            f"none of the {len(result.outcomes)} file(s) could be imported; nothing was written",
+            path=target,
+            hint="see the skipped files above",
+        )
+        self.result = result
+
+
 # -- finding inputs ---------------------------------------------------------------------------
 
 
@@ -158,14 +155,20 @@ def collect_files(
     plugins: Plugins,
     format: str | None = None,
     exclude: Iterable[Path] = (),
+    read_as: ReadAs | str | None = None,
 ) -> list[Path]:
     """The files to import: files as given, folders searched (recursively, sorted by path).
 
     In a folder only files some importer claims by extension are taken (with ``format``: that
-    importer's extensions), skipping hidden files, Office lock files (``~$...``) and ``exclude``.
+    importer's extensions; read as a codebook or cases table: those the reader takes), skipping
+    hidden files, Office lock files (``~$...``) and ``exclude``.
     """
     excluded = {p.resolve() for p in exclude}
-    if format is not None:
+    if read_as == ReadAs.CODEBOOK:
+        extensions: tuple[str, ...] = CODEBOOK_EXTENSIONS
+    elif read_as == ReadAs.CASES:
+        extensions = (*TABLE_EXTENSIONS, ".xlsx")
+    elif format is not None:
         extensions = tuple(plugins.importers.get(format).extensions)
     else:
         extensions = tuple(ext for cls in plugins.importers for ext in cls.extensions)
@@ -204,39 +207,147 @@ def _hidden(relative: Path) -> bool:
 
 def import_files(
     inputs: Sequence[str | Path],
-    project: Project | None = None,
+    into: Project | str | Path | None = None,
     *,
+    read_as: ReadAs | str | None = None,
+    pattern: str | FilenamePattern | None = None,
+    kind: DocumentKind | str | None = None,
+    format: str | None = None,
+    options: Mapping[str, Any] | None = None,
+    keep_going: bool = False,
+    to: str | None = None,
+    target: str | None = None,
+    plugins: Plugins | None = None,
+    exclude: Iterable[Path] = (),
+    progress: Progress | None = None,
+) -> BatchResult:
+    """Import every file of ``inputs`` into a project: what ``qualcode import`` does.
+
+    ``into`` is a :class:`Project` (changed in place), a project file (created, or loaded and
+    extended, then written atomically once every input was read; nothing is written if an input
+    fails without ``keep_going``, or if none could be imported), or None for a new project.
+
+    ``read_as`` reads every input as documents, a codebook or a cases table (default: decided
+    per file, see :func:`qualcode.import_plans.plan_for`). ``pattern`` assigns case and time
+    point from file names, ``kind`` sets every document's kind, ``format`` names the importer for
+    all documents (default: detected per file). ``options`` go to the readers, each getting
+    those it declares (:attr:`Importer.options`, :data:`qualcode.cases_table.TABLE_OPTIONS`):
+    an option that no reader of the run declares is an :class:`OptionError` before any file is
+    read. ``to`` names the exporter of a project file (default: from its extension) and
+    ``target`` is the program a REFI-QDA file is written for (e.g. ``nvivo``). Without
+    ``keep_going`` the first bad file raises its :class:`QualcodeError`; with it the file is
+    recorded in the result's outcomes and skipped. The result carries the project and the
+    report of what was not carried.
+    """
+    plugins = plugins or default_plugins()
+    if isinstance(into, Project) or into is None:
+        if to is not None or target is not None:
+            raise OptionError(
+                "'to' and 'target' choose how a project file is written",
+                hint="pass a file name as into, or save the project with qualcode.save",
+            )
+        batch = _Batch.prepare(inputs, plugins, read_as, pattern, kind, format, options, ())
+        return batch.run(into if into is not None else Project(), keep_going, progress)
+    return _import_into_file(
+        inputs,
+        Path(into),
+        plugins,
+        read_as=read_as,
+        pattern=pattern,
+        kind=kind,
+        format=format,
+        options=options,
+        keep_going=keep_going,
+        to=to,
+        target=target,
+        progress=progress,
+    )
+
+
+def import_into(
+    inputs: Sequence[str | Path],
+    target: str | Path,
+    *,
+    target_format: str | None = None,
     pattern: str | FilenamePattern | None = None,
     kind: DocumentKind | str | None = None,
     format: str | None = None,
     options: Mapping[str, Any] | None = None,
     keep_going: bool = False,
     plugins: Plugins | None = None,
-    exclude: Iterable[Path] = (),
     progress: Progress | None = None,
 ) -> BatchResult:
-    """Import every file of ``inputs`` into ``project`` (a new one if None).
+    """Import ``inputs`` into the project file ``target``: :func:`import_files` with a path as
+    ``into`` and ``target_format`` as ``to`` (kept for scripts written before it)."""
+    return import_files(
+        inputs,
+        Path(target),
+        to=target_format,
+        pattern=pattern,
+        kind=kind,
+        format=format,
+        options=options,
+        keep_going=keep_going,
+        plugins=plugins,
+        progress=progress,
+    )
 
-    ``pattern`` assigns case and time point from file names; ``kind`` sets every document's
-    kind; ``format`` names the importer for all files (default: detected per file); ``options``
-    go to the importers, each getting those it declares (:attr:`Importer.options`): an option
-    that no importer of the run declares is an :class:`OptionError` before any file is read.
-    Without ``keep_going`` the first bad file raises its :class:`QualcodeError`; with it the file
-    is recorded in the result's outcomes and skipped.
-    """
-    plugins = plugins or default_plugins()
-    batch = _Batch.prepare(inputs, plugins, pattern, kind, format, options, exclude)
-    return batch.run(project if project is not None else Project(), keep_going, progress)
+
+def _import_into_file(
+    inputs: Sequence[str | Path],
+    path: Path,
+    plugins: Plugins,
+    *,
+    read_as: ReadAs | str | None,
+    pattern: str | FilenamePattern | None,
+    kind: DocumentKind | str | None,
+    format: str | None,
+    options: Mapping[str, Any] | None,
+    keep_going: bool,
+    to: str | None,
+    target: str | None,
+    progress: Progress | None,
+) -> BatchResult:
+    check_output(path)  # a folder or a missing folder fails before any work
+    exporter_name = to or plugins.exporter_for(path)
+    exporter = plugins.exporters.get(exporter_name)
+    export_options: dict[str, Any] = {}
+    if target is not None:
+        if "target" not in exporter.options:
+            raise OptionError(
+                f"the {exporter_name} exporter takes no target program",
+                path=path,
+                hint="--target is for REFI-QDA outputs (.qdpx, .qde)",
+            )
+        export_options["target"] = target
+    batch = _Batch.prepare(inputs, plugins, read_as, pattern, kind, format, options, [path])
+    if path.is_file():
+        project = load(check_input(path), plugins=plugins)
+    else:  # a new file (a device or a FIFO, such as /dev/null, starts empty too)
+        project = Project(name=_project_name(path))
+    result = batch.run(project, keep_going, progress)
+    if not result.imported:
+        raise NothingImportedError(result, path)
+    result.export_report = save(
+        result.project, path, exporter_name, plugins=plugins, **export_options
+    )
+    result.written = path
+    return result
+
+
+def _project_name(path: Path) -> str:
+    name = path.name
+    return name.split(".", 1)[0] if "." in name else name
 
 
 @attrs.frozen
 class _Batch:
-    """A batch checked before any file is read: each file with its importer (or why none)."""
+    """A batch checked before any file is read: each file with its plan (or why it has none)."""
 
     plugins: Plugins
-    files: list[tuple[Path, str | QualcodeError]]
+    files: list[tuple[Path, Plan | QualcodeError]]
     options: dict[str, dict[str, Any]]
-    """The options each importer of the batch gets, by importer name."""
+    """The options each reader of the batch gets, by importer name (or codebook, cases table)."""
     pattern: FilenamePattern | None
     kind: DocumentKind | None
 
@@ -245,31 +356,33 @@ class _Batch:
         cls,
         inputs: Sequence[str | Path],
         plugins: Plugins,
+        read_as: ReadAs | str | None,
         pattern: str | FilenamePattern | None,
         kind: DocumentKind | str | None,
         format: str | None,
         options: Mapping[str, Any] | None,
         exclude: Iterable[Path],
     ) -> _Batch:
+        forced = read_as_choice(read_as) if read_as is not None else None
         compiled = FilenamePattern.compile(pattern) if isinstance(pattern, str) else pattern
         document_kind = _kind(kind) if kind is not None else None
         if format is not None:
             plugins.importers.get(format)  # an unknown format fails before any work
-        found = collect_files(inputs, plugins, format, exclude)
+        found = collect_files(inputs, plugins, format, exclude, forced)
         if not found:
             raise InputNotFoundError(
                 "no files to import in " + ", ".join(str(p) for p in inputs),
                 hint="name files, or folders holding files of a known format",
             )
-        files: list[tuple[Path, str | QualcodeError]] = []
+        files: list[tuple[Path, Plan | QualcodeError]] = []
         for path in found:
             try:
                 check_input(path)
-                files.append((path, format or plugins.detect(path)))
+                files.append((path, plan_for(path, plugins, forced, format, options or {})))
             except QualcodeError as error:  # raised, or skipped, in its turn
                 files.append((path, error))
-        names = {name for _, name in files if isinstance(name, str)}
-        chosen = importer_options(options or {}, names, plugins)
+        readers = {plan.reader for _, plan in files if isinstance(plan, Plan)}
+        chosen = importer_options(options or {}, readers, plugins)
         return cls(plugins, files, chosen, compiled, document_kind)
 
     def run(self, project: Project, keep_going: bool, progress: Progress | None) -> BatchResult:
@@ -278,13 +391,13 @@ class _Batch:
         total = len(self.files)
         if progress is not None:
             progress(self.files[0][0], 0, total)
-        for done, (path, name) in enumerate(self.files, start=1):
+        for done, (path, plan) in enumerate(self.files, start=1):
             try:
-                if isinstance(name, QualcodeError):
-                    raise name
-                outcome = _import_one(
-                    path, merger, self.plugins, self.pattern, self.kind, name, self.options[name]
-                )
+                if isinstance(plan, QualcodeError):
+                    raise plan
+                outcome = self._read_one(path, plan, project, merger)
+                if outcome.read_as is not ReadAs.DOCUMENTS:  # the project changed under it
+                    merger = Merger(project)
             except QualcodeError as error:
                 if not keep_going:
                     raise
@@ -297,22 +410,59 @@ class _Batch:
                 progress(path, done, total)
         return result
 
+    def _read_one(self, path: Path, plan: Plan, project: Project, merger: Merger) -> FileOutcome:
+        options = self.options.get(plan.reader, {})
+        if plan.read_as is ReadAs.CODEBOOK:
+            codebook = read_codebook(path, project)
+            merged = merge_codebook(project, codebook, str(path))
+            return FileOutcome(
+                path,
+                CODEBOOK_READER,
+                report=codebook.report,
+                read_as=plan.read_as,
+                codebook=merged,
+                detected=plan.detected,
+            )
+        if plan.read_as is ReadAs.CASES:
+            report = LossReport()
+            cases = merge_cases(project, read_cases(path, report, **options), str(path))
+            return FileOutcome(
+                path,
+                CASES_READER,
+                report=report,
+                read_as=plan.read_as,
+                cases=cases,
+                detected=plan.detected,
+            )
+        return _import_documents(
+            path, merger, self.plugins, self.pattern, self.kind, plan.importer, options
+        )
+
 
 def importer_options(
     options: Mapping[str, Any], importers: Iterable[str], plugins: Plugins
 ) -> dict[str, dict[str, Any]]:
     """The options each of ``importers`` gets: those it declares in :attr:`Importer.options`.
 
-    An option that none of them declares is an :class:`OptionError` naming it, the importers
-    and the options they know, so a misspelt name never passes unnoticed.
+    ``codebook`` and ``cases table`` are readers too (the codebook takes no options, the cases
+    table :data:`~qualcode.cases_table.TABLE_OPTIONS`). An option that none of them declares is
+    an :class:`OptionError` naming it, the readers and the options they know, so a misspelt name
+    never passes unnoticed.
     """
-    classes = {name: plugins.importers.get(name) for name in sorted(set(importers))}
-    if not classes:
+    declared: dict[str, Mapping[str, str]] = {}
+    for name in sorted(set(importers)):
+        if name == CODEBOOK_READER:
+            declared[name] = {}
+        elif name == CASES_READER:
+            declared[name] = TABLE_OPTIONS
+        else:
+            declared[name] = plugins.importers.get(name).options
+    if not declared:
         return {}
-    known = sorted({key for cls in classes.values() for key in cls.options})
+    known = sorted({key for accepted in declared.values() for key in accepted})
     unknown = [key for key in options if key not in known]
     if unknown:
-        names = list(classes)
+        names = list(declared)
         which = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
         noun = "importer" if len(names) == 1 else "importers"
         label = "option" if len(unknown) == 1 else "options"
@@ -323,8 +473,8 @@ def importer_options(
             hint = "it takes no options" if len(names) == 1 else "they take no options"
         raise OptionError(f"unknown {label} {shown} for the {which} {noun}", hint=hint)
     return {
-        name: {key: value for key, value in options.items() if key in cls.options}
-        for name, cls in classes.items()
+        name: {key: value for key, value in options.items() if key in accepted}
+        for name, accepted in declared.items()
     }
 
 
@@ -336,7 +486,7 @@ def _kind(value: DocumentKind | str) -> DocumentKind:
         raise OptionError(f"unknown document kind {value!r}; use one of: {known}") from None
 
 
-def _import_one(
+def _import_documents(
     path: Path,
     merger: Merger,
     plugins: Plugins,
@@ -349,11 +499,7 @@ def _import_one(
     if pattern is not None:
         matched = pattern.match(path)
         if matched is None:
-            raise OptionError(
-                f"the file name does not match the pattern {pattern.text!r}",
-                path=path,
-                hint="rename the file, change --pattern, or pass --keep-going to skip it",
-            )
+            raise pattern.mismatch(path)
         fields = matched
     file_kind = _kind(fields["kind"].lower()) if "kind" in fields else kind
     importer = plugins.importers.get(name)()
@@ -390,56 +536,3 @@ def _assign(
     if changes:
         for document in list(source.documents):
             source.add_document(attrs.evolve(document, **changes), replace=True)
-
-
-class NothingImportedError(QualcodeError):
-    """Every input failed (with ``keep_going``): :attr:`result` says why each one did."""
-
-    def __init__(self, result: BatchResult, target: Path) -> None:
-        super().__init__(
-            f"none of the {len(result.outcomes)} file(s) could be imported; nothing was written",
-            path=target,
-            hint="see the skipped files above",
-        )
-        self.result = result
-
-
-def import_into(
-    inputs: Sequence[str | Path],
-    target: str | Path,
-    *,
-    target_format: str | None = None,
-    pattern: str | FilenamePattern | None = None,
-    kind: DocumentKind | str | None = None,
-    format: str | None = None,
-    options: Mapping[str, Any] | None = None,
-    keep_going: bool = False,
-    plugins: Plugins | None = None,
-    progress: Progress | None = None,
-) -> BatchResult:
-    """Import ``inputs`` into the project file ``target`` (created, or loaded and extended).
-
-    The file is written once, atomically, after every input was read; if any input fails
-    without ``keep_going``, or none could be imported, nothing is written.
-    """
-    target = Path(target)
-    plugins = plugins or default_plugins()
-    check_output(target)  # a folder or a missing folder fails before any work
-    exporter = target_format or plugins.exporter_for(target)
-    plugins.exporters.get(exporter)
-    batch = _Batch.prepare(inputs, plugins, pattern, kind, format, options, [target])
-    if target.is_file():
-        project = load(check_input(target), plugins=plugins)
-    else:  # a new file (a device or a FIFO, such as /dev/null, starts empty too)
-        project = Project(name=_project_name(target))
-    result = batch.run(project, keep_going, progress)
-    if not result.imported:
-        raise NothingImportedError(result, target)
-    result.export_report = save(result.project, target, exporter, plugins=plugins)
-    result.written = target
-    return result
-
-
-def _project_name(path: Path) -> str:
-    name = path.name
-    return name.split(".", 1)[0] if "." in name else name

@@ -38,8 +38,13 @@ class Merger:
     changes the target, so a failed merge leaves the target as it was.
     """
 
-    def __init__(self, target: Project) -> None:
+    def __init__(self, target: Project, *, replace_case_values: bool = False) -> None:
         self.target = target
+        self.replace_case_values = replace_case_values
+        """Whether a case's values from a merged project replace those the target's case of
+        the same name has (default: the target's are kept, and only missing ones added)."""
+        self.replaced_values = 0
+        """How many values of existing cases were replaced by a different value."""
         self.coders = {c.name: c.id for c in target.coders}
         self.variables = {v.name: v.id for v in target.variables}
         self.cases = {c.name: c.id for c in target.cases}
@@ -171,7 +176,12 @@ class Merger:
         existing = self.target.cases[existing_id]
         merged = dict(existing.attributes)
         for variable_id, value in values.items():
-            merged.setdefault(variable_id, value)
+            if self.replace_case_values and variable_id in merged:
+                if merged[variable_id] != value:
+                    self.replaced_values += 1
+                    merged[variable_id] = value
+            else:
+                merged.setdefault(variable_id, value)
         if merged != dict(existing.attributes):
             self.target.add_case(attrs.evolve(existing, attributes=merged), replace=True)
         return existing_id

@@ -7,14 +7,14 @@ from typing import Annotated
 
 import typer
 
-from qualcode.batch import FilenamePattern, NothingImportedError, import_into
+from qualcode.batch import FilenamePattern, NothingImportedError, ReadAs, import_files
 from qualcode.cli.common import message, parse_options, progress_bar, show_report, user_errors
 from qualcode.errors import OptionError
 from qualcode.hookspecs import hookimpl
 from qualcode.model import DocumentKind
 
 
-def import_files(
+def import_command(
     inputs: Annotated[
         list[Path],
         typer.Argument(
@@ -37,8 +37,21 @@ def import_files(
         str | None,
         typer.Option(
             "--pattern",
-            help="File name pattern assigning case and time point, e.g. '{case}_T{wave}.docx' "
-            "(fields: {case} {wave} {kind} {any}, and *).",
+            help="File name pattern assigning case and time point, matched against the whole "
+            "name with or without its extension, e.g. '{case}_T{wave}.docx'; a trailing * "
+            "allows the rest of a name: '{case}_T{wave}*' reads PN1_T1_entry1.txt "
+            "(fields: {case} {wave} {kind} {any}, and * for any text).",
+        ),
+    ] = None,
+    read_as: Annotated[
+        ReadAs | None,
+        typer.Option(
+            "--as",
+            help="Read every input as documents, a codebook (codes and themes, merged by path) "
+            "or cases (a table of case attributes, set by case name). Default: per file, .toml "
+            "and .qdc files are codebooks, a CSV whose first column is 'case' is a cases table, "
+            "one with 'code' and 'definition' columns a codebook, anything else documents.",
+            case_sensitive=False,
         ),
     ] = None,
     kind: Annotated[
@@ -53,13 +66,22 @@ def import_files(
         str | None,
         typer.Option("--to", help="Write the project in this format (default: from --into)."),
     ] = None,
+    target: Annotated[
+        str | None,
+        typer.Option(
+            "--target",
+            help="For a REFI-QDA project file: the program to write for (e.g. nvivo), as with "
+            "convert.",
+        ),
+    ] = None,
     option: Annotated[
         list[str] | None,
         typer.Option(
             "--option",
             "-o",
-            help="An importer option as KEY=VALUE, e.g. text_columns=answer (repeatable); "
-            "an option that no importer of the run knows is an error.",
+            help="An importer option as KEY=VALUE, e.g. text_columns=answer or "
+            "case_column=participant (repeatable); an option that no reader of the run knows "
+            "is an error.",
         ),
     ] = None,
     keep_going: Annotated[
@@ -73,7 +95,8 @@ def import_files(
         bool, typer.Option("--quiet", "-q", help="No progress bar and no summary.")
     ] = False,
 ) -> None:
-    """Import files and folders (documents, transcripts, survey tables...) into one project."""
+    """Import files and folders (documents, transcripts, survey tables, codebooks, cases
+    tables) into one project."""
     options = parse_options(option or [])
     if pattern is not None:
         try:
@@ -91,15 +114,17 @@ def import_files(
                 bar(done, total, path.name)
 
         try:
-            result = import_into(
+            result = import_files(
                 inputs,
                 into,
-                target_format=target_format,
+                read_as=read_as,
                 pattern=compiled,
                 kind=kind,
                 format=source_format,
                 options=options,
                 keep_going=keep_going,
+                to=target_format,
+                target=target,
                 progress=progress,
             )
         except NothingImportedError as error:
@@ -112,6 +137,9 @@ def import_files(
         return
     show_report(result.report, "import")
     show_report(result.export_report, "export")
+    for outcome in result.imported:
+        if outcome.read_as is not ReadAs.DOCUMENTS or outcome.detected:
+            message(outcome.summary())
     skipped = f", skipped {len(result.skipped)}" if result.skipped else ""
     message(
         f"imported {len(result.imported)} file(s), {result.documents} document(s){skipped}; "
@@ -121,4 +149,4 @@ def import_files(
 
 @hookimpl
 def register_commands(app: typer.Typer) -> None:
-    app.command(name="import")(import_files)
+    app.command(name="import")(import_command)
