@@ -14,6 +14,7 @@ project exported from NVivo, the guide and survey the pages print). Each must ex
 
 from __future__ import annotations
 
+import glob
 import importlib.util
 import os
 import re
@@ -298,6 +299,16 @@ def why_not(command: Command) -> str | None:
     return None
 
 
+def expanded(arguments: list[str]) -> list[str]:
+    """The arguments with file name patterns (``*.txt``) expanded in the current folder, as a
+    shell expands them; a pattern that matches nothing stays as written, as in bash."""
+    result: list[str] = []
+    for argument in arguments:
+        matches = sorted(glob.glob(argument)) if glob.has_magic(argument) else []
+        result.extend(matches or [argument])
+    return result
+
+
 def run(command: Command, folder: Path, written: set[Path]) -> list[Path]:
     """Run ``command`` in ``folder`` (the current directory), check its exit code, its output
     and the files it names as outputs, and return those.
@@ -306,7 +317,7 @@ def run(command: Command, folder: Path, written: set[Path]) -> list[Path]:
     a new project, as a reader starting a study with the page would; one into a project an
     earlier command wrote must extend it.
     """
-    arguments = command.arguments
+    arguments = expanded(command.arguments)
     app = make_app()
     outputs = named_outputs(app, arguments)
     destination = outputs.get("destination")
