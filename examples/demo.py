@@ -10,7 +10,8 @@ Run from the repository root with ``make demo`` (or ``python examples/demo.py --
 3. apply the installed coding strategies (``keywords`` with ``rules.toml``, then ``inductive``);
 4. save the project as qualcode JSON and, where the REFI-QDA exporter is installed, as a .qdpx
    for NVivo;
-5. print what the project holds.
+5. print what the project holds, how far the two researchers agree (NVivo's coding comparison,
+   by character, per code and pooled) and the codes by time point.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from qualcode import (
     DocumentKind,
     Project,
     Variable,
+    analysis,
 )
 from qualcode.batch import import_files
 from qualcode.plugins import default_plugins
@@ -145,6 +147,41 @@ def main() -> None:
     for case in project.cases:
         waves = [d.time_point for d in project.case_documents(case.id)]
         print(f"  {case.name}: {len(waves)} documents over time points {sorted(set(waves))}")
+    print_agreement(project)
+    print_codes_by_time_point(project)
+
+
+def print_agreement(project: Project) -> None:
+    """The two researchers' coding comparison on the interviews they both coded."""
+    comparison = analysis.compare_coders(project, "Researcher One", "Researcher Two")
+    print(
+        f"\nAgreement of Researcher One and Researcher Two (by character, "
+        f"{len(comparison.documents)} interviews)"
+    )
+    for row in sorted(comparison.by_code(), key=lambda r: project.code_path(r.code_id)):
+        cells = row.cells
+        if cells.both + cells.first_only + cells.second_only == 0:
+            continue  # a code neither researcher used
+        name = "/".join(project.code_path(row.code_id))
+        print(f"  {name:<40} {cells.agreement:7.1%}  kappa {cells.kappa:6.3f}")
+    pooled = comparison.pooled()
+    print(f"  {'(all codes)':<40} {pooled.agreement:7.1%}  kappa {pooled.kappa:6.3f}")
+
+
+def print_codes_by_time_point(project: Project) -> None:
+    """Codings per code at each time point, the researchers' and the strategies' together."""
+    table = analysis.crosstab(project, rows="time", cols="code")
+    used = [
+        index
+        for index, name in enumerate(table.columns[1:], start=1)
+        if any(row[index] for row in table.rows)
+    ]
+    width = max([4, *(len(table.columns[index]) for index in used)])
+    print("\nCodings by time point")
+    print(f"  {'code':<{width}} " + " ".join(f"{row[0]:>4}" for row in table.rows))
+    for index in used:
+        counts = " ".join(f"{row[index]:>4}" for row in table.rows)
+        print(f"  {table.columns[index]:<{width}} {counts}")
 
 
 if __name__ == "__main__":

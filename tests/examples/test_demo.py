@@ -9,7 +9,7 @@ import tomllib
 from pathlib import Path
 
 import qualcode
-from qualcode import DocumentKind
+from qualcode import DocumentKind, analysis
 
 REPO = Path(__file__).resolve().parents[2]
 STUDY = REPO / "examples" / "peer-workers"
@@ -90,3 +90,26 @@ def test_demo_keeps_the_two_researchers_word_comments_as_codings(tmp_path: Path)
     # the comments landed on the codebook's own codes, not on copies of them
     deductive = {c.id for c in project.codes if c.origin == "deductive"}
     assert all(c.code_id in deductive for c in project.codings if c.coder_id in coders.values())
+
+
+def test_demo_prints_the_researchers_agreement_and_codes_by_time_point(tmp_path: Path) -> None:
+    completed = subprocess.run(
+        [sys.executable, str(REPO / "examples" / "demo.py"), "--out", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr
+    project = qualcode.load(tmp_path / "peer-workers.qualcode.json")
+    pooled = analysis.compare_coders(project, "Researcher One", "Researcher Two").pooled()
+    lines = completed.stdout.splitlines()
+    assert "Agreement of Researcher One and Researcher Two (by character, 4 interviews)" in lines
+    (total,) = [line for line in lines if line.strip().startswith("(all codes)")]
+    assert total.split()[2] == f"{pooled.agreement:.1%}"
+    assert total.split()[-1] == f"{pooled.kappa:.3f}"
+    header = lines[lines.index("Codings by time point") + 1].split()
+    assert header == ["code", "T1", "T2", "T3", "T4"]
+    table = analysis.crosstab(project, rows="time", cols="code")
+    training = [line for line in lines if line.strip().startswith("Training and preparation")]
+    counts = [int(n) for n in training[-1].split()[-4:]]
+    assert counts == table.column("Training and preparation")
