@@ -10,7 +10,7 @@ from __future__ import annotations
 import bisect
 import codecs
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import attrs
@@ -317,10 +317,3 @@ def speaker_turns(text: str, patterns: Sequence[str] | None = None) -> list[tupl
         s, e = _trim(text, start, end)
         turns.append((speaker, Span(start, label_end), Span(s, e)))
     return turns
-
-
-def word_boundaries(text: str) -> Iterator[int]:
-    """Positions where a word starts or ends (for checking imported spans)."""
-    for match in re.finditer(r"\w+", text):
-        yield match.start()
-        yield match.end()

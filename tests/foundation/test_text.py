@@ -24,7 +24,6 @@ from qualcode.text import (
     paragraphs,
     sentences,
     speaker_turns,
-    word_boundaries,
 )
 
 SAMPLE = "Café 😀 日本語 שלום\nsecond line\n"
@@ -215,8 +214,3 @@ def test_speaker_turns_with_own_patterns_and_none_found() -> None:
     turns = speaker_turns(text, [r"^(?P<speaker>[QA])>\s*"])
     assert [(s, text[t.start : t.end]) for s, _, t in turns] == [("Q", "Q> hello"), ("A", "A> hi")]
     assert speaker_turns("no labels here\nat all") == []
-
-
-def test_word_boundaries() -> None:
-    text = "Hi, 日本 ok"
-    assert list(word_boundaries(text)) == [0, 2, 4, 6, 7, 9]

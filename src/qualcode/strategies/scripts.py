@@ -69,8 +69,3 @@ def no_space_ranges() -> str:
 def no_space_class() -> str:
     """A regular-expression class of the characters of scripts without spaces."""
     return "[" + no_space_ranges() + "]"
-
-
-SPACED_WORD = "(?:[^\\W" + no_space_ranges() + "]|[" + MARKS + "])"
-"""One word character of a script that separates words with spaces: what a whole word must not
-touch (so a Latin word inside Japanese text still stands alone)."""
