@@ -7,6 +7,7 @@ import random
 import pytest
 
 from qualcode import Code, Coder, Coding, Document, Project, new_id
+from qualcode.analysis import coverage
 from qualcode.analysis.comparison import Cells, compare_coders
 from qualcode.analysis.names import AnalysisInputError
 from qualcode.analysis.spans import merged, overlap, touched_units
@@ -43,7 +44,7 @@ def test_nvivo_help_example_gives_85_percent() -> None:
     assert row.cells.kappa == pytest.approx((0.85 - chance) / (1 - chance))
 
 
-def test_overlapping_codings_of_one_side_count_once() -> None:
+def test_overlapping_codings_of_one_side_count_once(sweep: str) -> None:
     project = project_with("y" * 100)
     code(project, "alice", "c1", 0, 30)
     code(project, "alice", "c1", 20, 50)  # overlaps the first: 50 characters in all
@@ -173,8 +174,18 @@ def per_character(
     return result
 
 
+@pytest.fixture(params=["numpy", "python"])
+def sweep(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Both sweeps: NumPy's bulk one (where installed) and the Python one."""
+    if request.param == "numpy":
+        pytest.importorskip("numpy")
+    else:
+        monkeypatch.setattr(coverage, "_numpy", lambda: None)
+    return str(request.param)
+
+
 @pytest.mark.parametrize("seed", range(40))
-def test_the_sweep_equals_the_per_character_count(seed: int) -> None:
+def test_the_sweep_equals_the_per_character_count(seed: int, sweep: str) -> None:
     rng = random.Random(seed)
     project = project_with("t" * rng.randint(1, 200), "u" * rng.randint(1, 200))
     for _ in range(rng.randint(2, 25)):

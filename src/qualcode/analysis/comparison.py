@@ -26,6 +26,7 @@ from typing import Literal
 
 import attrs
 
+from qualcode.analysis.coverage import character_coverage
 from qualcode.analysis.names import AnalysisInputError, resolve_coders
 from qualcode.analysis.spans import Span, covered, merged, overlap, touched_units
 from qualcode.analysis.table import Table
@@ -185,22 +186,16 @@ def compare_coders(
     if shared:
         names = ", ".join(sorted(project.coders[i].name for i in shared))
         raise AnalysisInputError(f"a coder cannot be on both sides: {names}")
-    first_ids = {c.id for c in first_coders}
-    second_ids = {c.id for c in second_coders}
+    side_of = {coder.id: 0 for coder in first_coders}
+    side_of.update((coder.id, 1) for coder in second_coders)
+    coverage = character_coverage(project, side_of) if unit == "character" else None
     spans: dict[tuple[str, str], tuple[list[Span], list[Span]]] = {}
-    coded_by: tuple[set[str], set[str]] = (set(), set())
-    for coding in project.codings:
-        if coding.end <= coding.start:
-            continue  # a region of a non-text source: no characters to compare
-        side = 0 if coding.coder_id in first_ids else 1 if coding.coder_id in second_ids else -1
-        if side < 0:
-            continue
-        coded_by[side].add(coding.document_id)
-        key = (coding.code_id, coding.document_id)
-        pair = spans.get(key)
-        if pair is None:
-            pair = spans[key] = ([], [])
-        pair[side].append((coding.start, coding.end))
+    if coverage is not None:
+        coded_by = coverage.coded_by
+        keys: Iterable[tuple[str, str]] = coverage.by_key
+    else:
+        coded_by, spans = _spans_by_side(project, side_of)
+        keys = spans
     for side, coders in ((0, first_coders), (1, second_coders)):
         if not coded_by[side]:
             names = ", ".join(c.name for c in coders)
@@ -214,22 +209,32 @@ def compare_coders(
             project.documents[document_id]  # an unknown id raises, naming it
     if codes is None:
         in_scope = set(document_ids)
-        code_ids = list(dict.fromkeys(code for code, doc in spans if doc in in_scope))
+        code_ids = list(dict.fromkeys(code for code, doc in keys if doc in in_scope))
     else:
         code_ids = list(dict.fromkeys(codes))
         for code_id in code_ids:
             project.codes[code_id]
     rows: list[ComparisonRow] = []
-    overlapping = [0, 0]
+    overlapping = list(coverage.overlapping) if coverage is not None else [0, 0]
     for document_id in document_ids:
         document = project.documents[document_id]
+        length = len(document.text)
+        if coverage is not None:
+            for code_id in code_ids:
+                first_count, second_count, either = coverage.by_key.get(
+                    (code_id, document_id), (0, 0, 0)
+                )
+                both = first_count + second_count - either
+                cells = Cells(both, first_count - both, second_count - both, length - either)
+                rows.append(ComparisonRow(code_id, document_id, cells))
+            continue
         unit_spans = _units(document, unit)
         for code_id in code_ids:
             a, b = spans.get((code_id, document_id), ([], []))
             merged_a, merged_b = merged(a), merged(b)
             overlapping[0] += len(a) - len(merged_a)
             overlapping[1] += len(b) - len(merged_b)
-            cells = _cells(merged_a, merged_b, len(document.text), unit_spans)
+            cells = _cells(merged_a, merged_b, length, unit_spans)
             rows.append(ComparisonRow(code_id, document_id, cells))
     notes = tuple(
         f"{', '.join(c.name for c in coders)}: {count} overlapping or touching codings of one "
@@ -240,6 +245,28 @@ def compare_coders(
     return CodingComparison(
         project, first_coders, second_coders, unit, tuple(document_ids), tuple(rows), notes
     )
+
+
+def _spans_by_side(
+    project: Project, side_of: dict[str, int]
+) -> tuple[tuple[set[str], set[str]], dict[tuple[str, str], tuple[list[Span], list[Span]]]]:
+    """The documents each side coded text in, and each (code, document)'s spans per side.
+
+    A coding of no length (a region of a non-text source) has no characters to compare.
+    """
+    spans: dict[tuple[str, str], tuple[list[Span], list[Span]]] = {}
+    coded_by: tuple[set[str], set[str]] = (set(), set())
+    for coding in project.codings:
+        side = side_of.get(coding.coder_id) if coding.coder_id is not None else None
+        if side is None or coding.end <= coding.start:
+            continue
+        coded_by[side].add(coding.document_id)
+        key = (coding.code_id, coding.document_id)
+        pair = spans.get(key)
+        if pair is None:
+            pair = spans[key] = ([], [])
+        pair[side].append((coding.start, coding.end))
+    return coded_by, spans
 
 
 def _units(document: Document, unit: str) -> list[Span] | None:
