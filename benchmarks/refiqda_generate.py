@@ -7,7 +7,7 @@ by a user at a time, spans starting and ending on word boundaries (as people sel
 streamed with lxml's ``etree.xmlfile``, so writing it needs no tree in memory.
 
 Run alone: ``python benchmarks/refiqda_generate.py OUT.qdpx [--sources N] [--codings N]
-[--chars N] [--schema Project.xsd]``.
+[--chars N] [--schema Project.xsd] [--no-dates]``.
 """
 
 from __future__ import annotations
@@ -71,13 +71,18 @@ def generate(
     codings: int = 200_000,
     chars: int = 20_000_000,
     seed: int = 7,
+    dates: bool = True,
 ) -> dict[str, int]:
-    """Write the project to ``path``; return what it holds (sources, codings, characters)."""
+    """Write the project to ``path``; return what it holds (sources, codings, characters).
+
+    ``dates=False`` leaves out every selection's and coding's ``creationDateTime`` (optional in
+    the schema; some tools write none).
+    """
     generator = random.Random(seed)
     texts: list[tuple[str, bytes]] = []
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
         with archive.open("project.qde", "w", force_zip64=True) as qde:
-            held = _write_qde(qde, generator, texts, sources, codings, chars)
+            held = _write_qde(qde, generator, texts, sources, codings, chars, dates)
         for name, data in texts:
             archive.writestr(f"sources/{name}", data)
     return held
@@ -90,6 +95,7 @@ def _write_qde(
     sources: int,
     codings: int,
     chars: int,
+    dates: bool,
 ) -> dict[str, int]:
     users = [_guid(generator) for _ in range(USERS)]
     codes = [_guid(generator) for _ in range(CODES)]
@@ -116,7 +122,7 @@ def _write_qde(
                 for number in range(sources):
                     size = text_size + (chars - text_size * sources if number == 0 else 0)
                     count = per_source + (1 if number < extra else 0)
-                    source, text = _source(generator, number, size, count, users, codes)
+                    source, text = _source(generator, number, size, count, users, codes, dates)
                     texts.append((f"{source.get('guid')}.txt", text.encode("utf-8")))
                     held["characters"] += len(text)
                     held["codings"] += count
@@ -143,6 +149,7 @@ def _source(
     count: int,
     users: list[str],
     codes: list[str],
+    dates: bool,
 ) -> tuple[etree._Element, str]:
     """A TextSource with ``count`` selections over a new text of ``size`` characters."""
     guid = _guid(generator)
@@ -161,7 +168,7 @@ def _source(
         last = min(first + generator.randrange(1, 60), len(edges) - 1)
         user = users[generator.randrange(USERS)]
         when = START + dt.timedelta(seconds=generator.randrange(90 * 86400))
-        stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ")
+        stamp = {"creationDateTime": when.strftime("%Y-%m-%dT%H:%M:%SZ")} if dates else {}
         selection = etree.SubElement(
             source,
             f"{{{NS}}}PlainTextSelection",
@@ -169,14 +176,10 @@ def _source(
             startPosition=str(edges[first]),
             endPosition=str(edges[last]),
             creatingUser=user,
-            creationDateTime=stamp,
+            **stamp,
         )
         coding = etree.SubElement(
-            selection,
-            f"{{{NS}}}Coding",
-            guid=_guid(generator),
-            creatingUser=user,
-            creationDateTime=stamp,
+            selection, f"{{{NS}}}Coding", guid=_guid(generator), creatingUser=user, **stamp
         )
         etree.SubElement(coding, f"{{{NS}}}CodeRef", targetGUID=codes[generator.randrange(CODES)])
     return source, text
@@ -189,8 +192,17 @@ def main() -> None:
     parser.add_argument("--codings", type=int, default=200_000, help="codings in all")
     parser.add_argument("--chars", type=int, default=20_000_000, help="characters in all")
     parser.add_argument("--schema", type=Path, help="Project.xsd to validate the result against")
+    parser.add_argument(
+        "--no-dates", action="store_true", help="no creationDateTime on selections and codings"
+    )
     args = parser.parse_args()
-    held = generate(args.output, sources=args.sources, codings=args.codings, chars=args.chars)
+    held = generate(
+        args.output,
+        sources=args.sources,
+        codings=args.codings,
+        chars=args.chars,
+        dates=not args.no_dates,
+    )
     if args.schema is not None:
         held["valid"] = validate(args.output, args.schema)
     print(json.dumps(held))
