@@ -327,9 +327,7 @@ def test_an_error_is_one_line_whatever_its_parts_hold() -> None:
 
 @pytest.mark.skipif(sys.platform == "win32", reason="Windows forbids newlines in file names")
 @pytest.mark.parametrize("suffix", [".qde", ".qdc", ".xlsx"])
-def test_a_refused_file_with_a_newline_in_its_name_is_one_line(
-    tmp_path: Path, suffix: str
-) -> None:
+def test_a_refused_file_with_a_newline_in_its_name_is_one_line(tmp_path: Path, suffix: str) -> None:
     path = tmp_path / f"two\nlines{suffix}"
     path.write_bytes(b"<Project xmlns='urn:QDA-XML:project:1.0'>QDA-XML:project <broken")
     with pytest.raises(QualcodeError) as caught:
@@ -353,9 +351,7 @@ def test_a_refused_file_with_a_newline_in_its_name_is_one_line(
         ("utf\x00-8", "refused"),
     ],
 )
-def test_odd_html_charsets_are_read_or_refused(
-    tmp_path: Path, charset: str, expected: str
-) -> None:
+def test_odd_html_charsets_are_read_or_refused(tmp_path: Path, charset: str, expected: str) -> None:
     pytest.importorskip("qualcode_html")
     page = tmp_path / "page.html"
     page.write_bytes(

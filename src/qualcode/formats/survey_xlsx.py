@@ -59,8 +59,8 @@ def _openpyxl() -> Any:
 
 def read_xlsx_rows(path: Path, options: dict[str, Any], report: LossReport) -> Rows:
     """The header and rows of the chosen sheet (option ``sheet``, else the first)."""
-    openpyxl = _openpyxl()
     check_xlsx_archive(path)
+    openpyxl = _openpyxl()
     try:
         header, rows, numbers, title = _read_sheet(openpyxl, path, options.get("sheet"))
     except (QualcodeError, MemoryError):
