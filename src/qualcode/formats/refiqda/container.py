@@ -247,7 +247,7 @@ class SourcesFolder:
     def __init__(self, qde: Path, limits: Limits = DEFAULT_LIMITS) -> None:
         self.qde = qde
         self.limits = limits
-        self.folder = qde.resolve().parent
+        self.folder = qde.parent.resolve()
         self._read_total = 0
         sources = next(
             (p for p in qde.parent.iterdir() if p.is_dir() and p.name.lower() == "sources"), None
