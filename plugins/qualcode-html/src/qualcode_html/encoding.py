@@ -210,7 +210,9 @@ def codec_for(label: str, path: Path) -> str:
     return codec
 
 
-_ASCII_PROBE = bytes(range(0x20, 0x7F)) + b"\t\n\r \\x41 \\u0041 +AGE-"
+_ASCII_PROBE = bytes(range(0x20, 0x5C)) + bytes(range(0x5D, 0x7F)) + b"\t\n\r \\x41 \\u0041 +AGE-"
+"""Printable ASCII, and escapes that codecs which are not text encodings would turn into ``A``
+(a lone backslash is left out: unicode_escape warns about it)."""
 
 
 def _reads_ascii(codec: str) -> bool:
