@@ -21,6 +21,7 @@ from qualcode.errors import (
 )
 from qualcode.formats import json_trees
 from qualcode.formats.refiqda import container
+from qualcode.formats.refiqda.validation import validate_file
 from qualcode.model import Code, Document, new_id
 from qualcode.project import Project
 from qualcode.testing import sample_project
@@ -116,6 +117,17 @@ def test_a_link_in_sources_to_a_file_outside_the_folder_is_refused(tmp_path: Pat
     with pytest.raises(UnsafeInputError, match="outside the project's folder") as caught:
         qualcode.load(qde)
     assert "TOP SECRET" not in str(caught.value)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="symbolic links need privileges on Windows")
+def test_validating_a_qde_does_not_follow_a_link_out_of_the_folder(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP SECRET PASSWORD", encoding="utf-8")
+    qde = _bare_qde(tmp_path / "project", "t.txt")
+    (qde.parent / "sources" / "t.txt").symlink_to(secret)
+    problems = validate_file(qde)
+    assert any("outside the project's folder" in problem.message for problem in problems)
+    assert not any("SECRET" in str(problem) for problem in problems)
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="symbolic links need privileges on Windows")

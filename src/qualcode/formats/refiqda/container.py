@@ -257,10 +257,14 @@ class SourcesFolder:
         if sources is not None:
             self.files = {p.name.lower(): p for p in sources.iterdir() if p.is_file()}
 
+    def has(self, file_name: str) -> bool:
+        """Whether the folder holds internal file ``file_name`` (any case)."""
+        return _leaf(file_name) in self.files
+
     def read(self, file_name: str) -> bytes | None:
         """The bytes of internal file ``file_name``, or None if the folder lacks it (or it is
         larger than one internal file may be)."""
-        match = self.files.get(PurePosixPath(file_name.replace("\\", "/")).name.lower())
+        match = self.files.get(_leaf(file_name))
         if match is None:
             return None
         real = match.resolve()
@@ -278,6 +282,11 @@ class SourcesFolder:
         if self._read_total > self.limits.max_total:
             raise _too_much(str(self.qde), self.limits.max_total)
         return read_bytes(real)
+
+
+def _leaf(file_name: str) -> str:
+    """The lower-case last part of an internal file's name (``\\`` separates too)."""
+    return PurePosixPath(file_name.replace("\\", "/")).name.lower()
 
 
 def _too_much(label: str, limit: int) -> UnsafeInputError:
