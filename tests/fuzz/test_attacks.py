@@ -16,7 +16,6 @@ from qualcode.errors import (
     OutputError,
     ParseError,
     QualcodeError,
-    TextEncodingError,
     UnsafeInputError,
 )
 from qualcode.formats import json_trees
@@ -345,34 +344,3 @@ def test_a_refused_file_with_a_newline_in_its_name_is_one_line(tmp_path: Path, s
     with pytest.raises(QualcodeError) as caught:
         qualcode.load(path, suffix.lstrip("."))
     assert len(str(caught.value).splitlines()) == 1
-
-
-# -- the HTML plugin's charsets ---------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("charset", "expected"),
-    [
-        ("utf-32", "read"),  # a <meta> in ASCII bytes: the page is not UTF-32, read as UTF-8
-        ("UTF-32BE", "read"),
-        ("utf-16", "read"),
-        ("utf-7", "refused"),
-        ("unicode_escape", "refused"),
-        ("punycode", "refused"),
-        ("undefined", "refused"),
-        ("utf\x00-8", "refused"),
-    ],
-)
-def test_odd_html_charsets_are_read_or_refused(tmp_path: Path, charset: str, expected: str) -> None:
-    pytest.importorskip("qualcode_html")
-    page = tmp_path / "page.html"
-    page.write_bytes(
-        f'<!doctype html><html><head><meta charset="{charset}"></head>'
-        "<body><p>Grüße \\x41</p></body></html>".encode()
-    )
-    if expected == "read":
-        (document,) = qualcode.load(page).documents
-        assert document.text.strip() == "Grüße \\x41"
-    else:
-        with pytest.raises(TextEncodingError):
-            qualcode.load(page)
