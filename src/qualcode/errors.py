@@ -9,8 +9,13 @@ and exits with code 1; anything else that escapes is a bug and keeps its traceba
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Iterator
 from pathlib import Path
+
+_BREAKS = "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"
+"""What :meth:`str.splitlines` takes for a line break."""
+_BREAK = re.compile(f"[{_BREAKS}]+")
 
 
 class QualcodeError(Exception):
@@ -26,6 +31,7 @@ class QualcodeError(Exception):
         guid: str | None = None,
         hint: str | None = None,
     ) -> None:
+        message = one_line(message)
         super().__init__(message)
         self.message = message
         self.path = str(path) if path is not None else None
@@ -48,7 +54,15 @@ class QualcodeError(Exception):
             text += f" (guid {self.guid})"
         if self.hint:
             text += f"; {self.hint}"
+        return one_line(text)
+
+
+def one_line(text: str) -> str:
+    """``text`` on one line: every line break (a parser's message often carries one, and a file
+    name may) becomes a single space, and the lines keep their words."""
+    if text.isprintable() or not any(ch in text for ch in _BREAKS):
         return text
+    return " ".join(part.strip() for part in _BREAK.split(text) if part.strip())
 
 
 class InputNotFoundError(QualcodeError):

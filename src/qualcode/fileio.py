@@ -6,6 +6,8 @@ leaves a half-written file where a good one was. A symbolic link is followed: it
 replaced and the link stays a link. An output that exists and is a device or a FIFO (``/dev/null``,
 a named pipe) cannot be replaced, so it is written straight through. A folder or a socket is
 refused. Every failure is an :class:`InputNotFoundError` or :class:`OutputError` naming the path.
+A process killed while writing leaves its temporary file behind; the next write to the same output
+removes such files when they are stale (see :func:`sweep_stale_temporaries`).
 """
 
 from __future__ import annotations
@@ -13,8 +15,10 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import re
 import stat
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
@@ -138,9 +142,10 @@ def atomic_output(path: str | Path, mode: str = "wb") -> Iterator[IO[bytes]]:
         with _straight_through(target, mode) as stream:
             yield stream
         return
+    sweep_stale_temporaries(destination)
     try:
         handle, temporary = tempfile.mkstemp(
-            prefix=f".{destination.name}.", suffix=".tmp", dir=_folder(destination)
+            prefix=_temporary_prefix(destination.name), suffix=".tmp", dir=_folder(destination)
         )
     except OSError as error:
         raise _output_error(target, error, creating=True) from None
@@ -157,6 +162,69 @@ def atomic_output(path: str | Path, mode: str = "wb") -> Iterator[IO[bytes]]:
         if isinstance(error, OSError) and _about(error, target, destination, temporary):
             raise _output_error(target, error) from None
         raise
+
+
+STALE_AFTER = 60.0
+"""Seconds after its last change that a temporary file whose writer is gone counts as stale."""
+
+ABANDONED_AFTER = 24 * 3600.0
+"""Seconds after its last change that any of our temporary files counts as stale (its writer's
+process id may since have been given to another process, or it wrote from another machine)."""
+
+
+def _temporary_prefix(name: str) -> str:
+    """How the temporary files for output ``name`` begin: ``.NAME.qualcode-PID-``."""
+    return f".{name}.qualcode-{os.getpid()}-"
+
+
+def sweep_stale_temporaries(destination: Path) -> list[Path]:
+    """Remove the temporary files an earlier write to ``destination`` left behind (a process
+    killed while writing cannot clean up); returns those removed.
+
+    Only our own are touched: named exactly as :func:`atomic_output` names them for this output,
+    and stale: their writing process is gone and they have not changed for
+    :data:`STALE_AFTER` seconds, or they have not changed for :data:`ABANDONED_AFTER` seconds.
+    A temporary file another live writer is filling is left alone. Nothing here fails a write.
+    """
+    pattern = re.compile(rf"\.{re.escape(destination.name)}\.qualcode-(\d{{1,10}})-[a-z0-9_]+\.tmp")
+    removed: list[Path] = []
+    try:
+        entries = list(os.scandir(_folder(destination)))
+    except OSError:
+        return removed
+    now = time.time()
+    for entry in entries:
+        match = pattern.fullmatch(entry.name)
+        if match is None:
+            continue
+        try:
+            info = entry.stat(follow_symlinks=False)
+            if not stat.S_ISREG(info.st_mode):
+                continue
+            age = now - info.st_mtime
+            writer_gone = not _process_alive(int(match.group(1)))
+            if age > ABANDONED_AFTER or (writer_gone and age > STALE_AFTER):
+                stale = Path(entry.path)
+                stale.unlink()
+                removed.append(stale)
+        except OSError:
+            continue
+    return removed
+
+
+def _process_alive(pid: int) -> bool:
+    """Whether a process ``pid`` runs on this machine (True when that cannot be told)."""
+    if pid == os.getpid():
+        return True
+    if os.name == "nt" or pid <= 0:
+        return True  # os.kill would end the process on Windows: only age decides there
+    try:
+        os.kill(pid, 0)
+    except (ProcessLookupError, OverflowError):  # gone, or no process id at all
+        return False
+    except OSError:  # PermissionError: it runs, as another user
+        return True
+    return True
 
 
 @contextlib.contextmanager

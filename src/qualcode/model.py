@@ -50,7 +50,19 @@ class FrozenMap(Mapping[K, V]):
         return len(self._items)
 
     def __hash__(self) -> int:
-        return hash(frozenset(self._items.items()))
+        return hash(frozenset((key, FrozenMap._hashable(value)) for key, value in self.items()))
+
+    @staticmethod
+    def _hashable(value: object) -> object:
+        """``value`` in a form that hashes as it compares: a list or a mapping read from a
+        file (provenance parameters) hashes by its content, like the tuple or map it equals."""
+        if isinstance(value, Mapping):
+            return frozenset((k, FrozenMap._hashable(v)) for k, v in value.items())
+        if isinstance(value, list | tuple):
+            return tuple(FrozenMap._hashable(v) for v in value)
+        if isinstance(value, set | frozenset):
+            return frozenset(FrozenMap._hashable(v) for v in value)
+        return value
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Mapping):

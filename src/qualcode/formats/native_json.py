@@ -21,6 +21,7 @@ import attrs
 from qualcode.errors import OptionError, OutputError, ParseError, QualcodeError
 from qualcode.fileio import atomic_output, read_bytes
 from qualcode.formats.base import Exporter, Importer, ImportResult
+from qualcode.formats.json_trees import tree_problem
 from qualcode.formats.json_values import (
     BadValueError,
     decode_struct,
@@ -411,6 +412,9 @@ def decode_project(data: Any, path: Path | None = None) -> Project:
         for section, cls in _SECTIONS:
             items = _section(data, section, path)
             if section == "codings":
+                problem = tree_problem(group)  # before the project walks every tree
+                if problem is not None:
+                    raise problem
                 project.add_all(group)
                 group = []
                 shared = {
@@ -493,6 +497,9 @@ class JsonExporter(Exporter):
 
     def write(self, project: Project, path: Path, **options: Any) -> LossReport:
         indent = _indent(options.get("indent"))
+        problem = tree_problem([*project.codes, *project.themes])
+        if problem is not None:
+            raise OutputError(problem.message, path=path, guid=problem.guid, hint=problem.hint)
         data = encode_project(project)
         try:
             text = json.dumps(data, ensure_ascii=False, indent=indent, allow_nan=False)

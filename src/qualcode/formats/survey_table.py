@@ -17,20 +17,19 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
-import importlib
 import io
+import math
 import re
-import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 import attrs
 
-from qualcode.errors import OptionError, ParseError, TextEncodingError, UnsafeInputError
+from qualcode.errors import OptionError, ParseError, TextEncodingError
 from qualcode.fileio import read_bytes
 from qualcode.formats.base import Importer, ImportResult
-from qualcode.formats.xlsx_formulas import unsaved_formula_cells
+from qualcode.formats.survey_xlsx import Cell, read_xlsx_rows
 from qualcode.hookspecs import hookimpl
 from qualcode.losses import LossReport
 from qualcode.model import Case, Document, DocumentKind, Value, Variable, VariableType, new_id
@@ -39,12 +38,6 @@ from qualcode.text import decode
 
 ID_COLUMN_NAMES = ("id", "respondent", "respondent_id", "respondentid", "participant", "case")
 """Column names (compared without case) taken as the id column when none is given."""
-
-XLSX_MAX_UNCOMPRESSED = 1 << 30
-"""The largest total uncompressed size of an .xlsx file's parts that we open (1 GiB)."""
-
-Cell = str | bool | int | float | dt.date | dt.datetime | dt.time | None
-"""A raw cell: always ``str`` from CSV, typed from XLSX."""
 
 OPTIONS = {
     "text_columns": "the column(s) holding open answers, comma separated "
@@ -186,95 +179,10 @@ def read_csv_table(data: bytes, path: Path, options: dict[str, Any], report: Los
 # -- reading XLSX -----------------------------------------------------------------------------
 
 
-def _openpyxl() -> Any:
-    try:
-        return importlib.import_module("openpyxl")
-    except ModuleNotFoundError:
-        raise OptionError(
-            "reading .xlsx needs the openpyxl package",
-            hint="install the extra: pip install 'qualcode[xlsx]' (or save the sheet as CSV)",
-        ) from None
-
-
 def read_xlsx_table(path: Path, options: dict[str, Any], report: LossReport) -> Table:
-    openpyxl = _openpyxl()
-    _check_zip(path)
-    try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds for a broken file
-        raise ParseError(
-            f"not a readable .xlsx workbook ({type(error).__name__}: {error})",
-            path=path,
-            hint="open it in a spreadsheet program and save it again as .xlsx (or as CSV UTF-8)",
-        ) from error
-    try:
-        sheet_name = options.get("sheet")
-        if sheet_name is not None:
-            if sheet_name not in workbook.sheetnames:
-                raise OptionError(
-                    f"no sheet {sheet_name!r}; sheets are: {', '.join(workbook.sheetnames)}",
-                    path=path,
-                )
-            sheet = workbook[sheet_name]
-        else:
-            sheet = workbook.worksheets[0]
-        title = str(sheet.title)
-        rows_iter: Iterable[tuple[Cell, ...]] = sheet.iter_rows(values_only=True)
-        header: tuple[str, ...] | None = None
-        rows: list[tuple[Cell, ...]] = []
-        numbers: list[int] = []
-        for number, row in enumerate(rows_iter, start=1):
-            if header is None:
-                if any(cell not in (None, "") for cell in row):
-                    header = tuple("" if cell is None else str(cell) for cell in row)
-                continue
-            if any(cell not in (None, "") for cell in row):
-                rows.append(tuple(row))
-                numbers.append(number)
-    finally:
-        workbook.close()
-    unsaved = unsaved_formula_cells(path, title)
-    if header is None:
-        if unsaved:
-            raise ParseError(
-                f"sheet {title!r} holds only formulas whose results were never saved in the file",
-                path=path,
-                hint="open and save the workbook in a spreadsheet program to store the results",
-            )
-        raise ParseError("the sheet is empty", path=path, hint="put a header row in the first row")
-    if unsaved:
-        shown = ", ".join(unsaved[:5]) + (
-            f" and {len(unsaved) - 5} more" if len(unsaved) > 5 else ""
-        )
-        report.add(
-            f"formula results never saved in the file, read as empty ({shown}; open and save the"
-            " workbook in a spreadsheet program to store them)",
-            f"{path.name}, sheet {title!r}",
-            len(unsaved),
-        )
+    """The chosen sheet of an .xlsx workbook as a table (see :mod:`.survey_xlsx`)."""
+    header, rows, numbers = read_xlsx_rows(path, options, report)
     return Table(header, rows, numbers)
-
-
-def _check_zip(path: Path) -> None:
-    with path.open("rb") as stream:
-        head = stream.read(8)
-    if head.startswith(b"\xd0\xcf\x11\xe0"):
-        raise ParseError(
-            "this is a legacy .xls workbook or a password-protected one (an OLE container)",
-            path=path,
-            hint="remove the password, or save it as .xlsx (or as CSV UTF-8), and import that",
-        )
-    try:
-        with zipfile.ZipFile(path) as archive:
-            members = archive.infolist()
-    except (zipfile.BadZipFile, OSError) as error:
-        raise ParseError(
-            f"not a readable .xlsx workbook ({error})",
-            path=path,
-            hint="an .xls from old Excel must be saved as .xlsx (or as CSV UTF-8) first",
-        ) from error
-    if sum(member.file_size for member in members) > XLSX_MAX_UNCOMPRESSED:
-        raise UnsafeInputError("the workbook unpacks to more than 1 GiB", path=path)
 
 
 # -- typing values ----------------------------------------------------------------------------
@@ -295,6 +203,8 @@ def _cell_type(cell: Cell) -> VariableType:
     if isinstance(cell, int):
         return VariableType.INTEGER
     if isinstance(cell, float):
+        if not math.isfinite(cell):
+            return VariableType.TEXT  # a JSON project cannot hold NaN or infinity
         return VariableType.INTEGER if cell.is_integer() else VariableType.FLOAT
     if isinstance(cell, dt.datetime):
         return VariableType.DATE if cell.time() == dt.time() else VariableType.DATETIME
@@ -308,8 +218,8 @@ def _cell_type(cell: Cell) -> VariableType:
         return VariableType.BOOLEAN
     if _INTEGER.fullmatch(text):
         return VariableType.INTEGER
-    if _FLOAT.fullmatch(text):
-        return VariableType.FLOAT
+    if _FLOAT.fullmatch(text):  # "1e999" reads as infinity: a text, as "nan" and "inf" are
+        return VariableType.FLOAT if math.isfinite(float(text)) else VariableType.TEXT
     if _DATE.fullmatch(text) and _parses(dt.date.fromisoformat, text):
         return VariableType.DATE
     if _DATETIME.fullmatch(text) and _parses(dt.datetime.fromisoformat, text):
@@ -387,29 +297,34 @@ def _names(value: Any) -> list[str]:
 
 def _unique_header(header: Sequence[str], report: LossReport, where: str) -> list[str]:
     """The column names, each its own: a repeated one gets " (2)", " (3)"... (never a name
-    another column of the file already has), an empty one "column N"."""
+    another column of the file already has), an empty one "column N". Linear in the columns."""
     stripped = [raw.strip().lstrip("\ufeff") for raw in header]
-    taken = set(stripped)
+    used = set(stripped)  # every name of the file and every name given so far
+    suffixes: dict[str, int] = {}  # for a name, the N below which every "name (N)" is used
     names: list[str] = []
     seen: set[str] = set()
     for index, raw in enumerate(stripped):
-        name = raw or _free(f"column {index + 1}", taken | seen)
+        name = raw or _free(f"column {index + 1}", used, suffixes)
         if name in seen:
-            renamed = _free(name, taken | seen)
+            renamed = _free(name, used, suffixes)
             report.warn(f"{where}: column {name!r} appears twice; the second is {renamed}")
             name = renamed
         seen.add(name)
+        used.add(name)
         names.append(name)
     return names
 
 
-def _free(name: str, used: set[str]) -> str:
-    """``name``, or ``name (2)``, ``name (3)``... whichever is not in ``used``."""
+def _free(name: str, used: set[str], suffixes: dict[str, int]) -> str:
+    """``name``, or ``name (2)``, ``name (3)``... whichever is not in ``used``; ``suffixes``
+    remembers where the search for ``name`` stopped, so that a name repeated in thousands of
+    columns is not searched from 2 each time."""
     if name not in used:
         return name
-    count = 2
+    count = suffixes.get(name, 2)
     while f"{name} ({count})" in used:
         count += 1
+    suffixes[name] = count + 1
     return f"{name} ({count})"
 
 

@@ -11,8 +11,10 @@ saved is typed as text (``<c t="str"><f>IF(A2="","",A2)</f><v></v></c>``) and is
 from __future__ import annotations
 
 import io
+import lzma
 import posixpath
 import zipfile
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -32,7 +34,7 @@ def unsaved_formula_cells(path: Path, sheet_title: str) -> list[str]:
             if member is None:
                 return []
             data = archive.read(member)
-    except (OSError, KeyError, zipfile.BadZipFile, etree.XMLSyntaxError):
+    except _UNREADABLE:
         return []
     if b"<f" not in data and b":f" not in data:  # no formula at all (the common case)
         return []
@@ -45,6 +47,21 @@ def unsaved_formula_cells(path: Path, sheet_title: str) -> list[str]:
     except etree.XMLSyntaxError:
         return cells
     return cells
+
+
+_UNREADABLE: tuple[type[Exception], ...] = (
+    OSError,
+    EOFError,
+    KeyError,
+    ValueError,  # a bad file name encoding, a UnicodeDecodeError
+    RuntimeError,  # an encrypted member
+    NotImplementedError,  # a compression method Python lacks
+    zipfile.BadZipFile,
+    zlib.error,
+    lzma.LZMAError,
+    etree.XMLSyntaxError,
+)
+"""What reading a damaged part may raise: the check then has nothing to add."""
 
 
 def _has_result(cell: Any) -> bool:

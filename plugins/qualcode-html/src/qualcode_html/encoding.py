@@ -190,8 +190,8 @@ def codec_for(label: str, path: Path) -> str:
         return codec
     try:
         codec = codecs.lookup(label).name
-        b"<".decode(codec)  # LookupError for codecs that are not text encodings (rot13, base64)
-    except LookupError:
+        b"<".decode("utf-8" if codec.startswith(("utf-16", "utf-32")) else codec)
+    except (LookupError, ValueError):  # not a text encoding (rot13, base64), a NUL in the label
         raise TextEncodingError(
             f"the page declares an unknown encoding {label!r}",
             path=path,
@@ -199,17 +199,38 @@ def codec_for(label: str, path: Path) -> str:
         ) from None
     if codec.startswith(("utf-16", "utf-32")):  # a <meta> was found in ASCII-compatible bytes
         return "utf-8"
+    if not _reads_ascii(codec):  # utf-7, unicode_escape, punycode: the <meta> itself would change
+        raise TextEncodingError(
+            f"the page declares the encoding {label!r}, which HTML does not decode",
+            path=path,
+            hint="save the page as UTF-8 and try again",
+        )
     if codec in ("ascii", "iso8859-1"):  # HTML reads ASCII and Latin-1 pages as windows-1252
         return "cp1252"
     return codec
 
 
+_ASCII_PROBE = bytes(range(0x20, 0x5C)) + bytes(range(0x5D, 0x7F)) + b"\t\n\r \\x41 \\u0041 +AGE-"
+"""Printable ASCII, and escapes that codecs which are not text encodings would turn into ``A``
+(a lone backslash is left out: unicode_escape warns about it)."""
+
+
+def _reads_ascii(codec: str) -> bool:
+    """Whether ``codec`` reads printable ASCII as itself, as a page's ``<meta>`` needs."""
+    try:
+        return _ASCII_PROBE.decode(codec) == _ASCII_PROBE.decode("ascii")
+    except (LookupError, ValueError):
+        return False
+
+
 def _decode(body: bytes, encoding: str, path: Path) -> str:
     try:
         return body.decode(encoding)
-    except UnicodeDecodeError as error:
+    except UnicodeError as error:  # a UnicodeDecodeError, or a codec's own complaint
+        offset = getattr(error, "start", None)
+        where = f"bad byte at offset {offset}" if offset is not None else "the bytes do not fit"
         raise TextEncodingError(
-            f"cannot decode as {encoding}: bad byte at offset {error.start}",
+            f"cannot decode as {encoding}: {where}",
             path=path,
             hint="save the page as UTF-8 (or fix its <meta charset>) and try again",
         ) from error

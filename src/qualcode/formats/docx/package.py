@@ -13,6 +13,7 @@ resolution, DTD loading and network access off; a part that declares a DTD is re
 from __future__ import annotations
 
 import io
+import lzma
 import posixpath
 import struct
 import threading
@@ -46,6 +47,7 @@ _MAIN_REL = "/officeDocument"
 _ZIP_ERRORS = (
     zipfile.BadZipFile,
     zlib.error,
+    lzma.LZMAError,
     ValueError,
     EOFError,
     OSError,

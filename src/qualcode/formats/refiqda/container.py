@@ -1,17 +1,24 @@
 """The .qdpx container: a ZIP with one ``.qde`` and a ``sources/`` folder, opened safely.
 
-Reading refuses member paths that are absolute or climb out with ``..``, bounds every member's
-decompressed size (and its compression ratio, which gives a decompression bomb away), and turns
-every ZIP failure into a :class:`~qualcode.errors.ParseError` naming the file. Member names are
-read with ``\\`` as a separator too (some Windows zip tools write it), and macOS's metadata
-(``__MACOSX/`` and ``._*`` files) is ignored. Writing refuses internal files over 2^31-1 bytes,
-the limit of the standard.
+Reading refuses member paths that are absolute or climb out with ``..``, and bounds what the
+archive may expand to by absolute sizes: each member read at most :attr:`Limits.max_member`
+bytes, and all members together at most :attr:`Limits.max_total`, checked against the sizes the
+ZIP declares before anything is inflated, and again against what is inflated (a member may never
+expand beyond its declared size). There is no bound on the compression ratio: a long,
+repetitive transcript compresses 1,000:1 like a decompression bomb does, and a project qualcode
+wrote must always read back. Every ZIP failure (including a compression method Python cannot
+decode, or damaged LZMA or bzip2 data) is a :class:`~qualcode.errors.ParseError` naming the
+file. Member names are read with ``\\`` as a separator too (some Windows zip tools write it),
+and macOS's metadata (``__MACOSX/`` and ``._*`` files) is ignored. Writing refuses internal
+files over 2^31-1 bytes, the limit of the standard.
 """
 
 from __future__ import annotations
 
+import lzma
 import posixpath
 import re
+import struct
 import zipfile
 import zlib
 from collections.abc import Iterable
@@ -21,13 +28,15 @@ from typing import IO
 import attrs
 
 from qualcode.errors import OutputError, ParseError, UnsafeInputError
-from qualcode.fileio import atomic_output, require_file
+from qualcode.fileio import atomic_output, read_bytes, require_file
 from qualcode.formats.refiqda.zip_inflate import INFLATE_ERRORS, can_inflate, inflate_member
 from qualcode.formats.refiqda.zip_writer import Content, write_zip
 
 _EXTRACT_ERRORS: tuple[type[Exception], ...] = (
     zipfile.BadZipFile,
     zlib.error,
+    lzma.LZMAError,
+    struct.error,
     *INFLATE_ERRORS,
     EOFError,
     OSError,
@@ -43,15 +52,14 @@ MAX_INTERNAL_FILE = 2**31 - 1
 
 @attrs.frozen
 class Limits:
-    """Bounds on what a container may expand to."""
+    """Bounds on what a container may expand to, in absolute bytes (never a ratio)."""
 
     max_member: int = MAX_INTERNAL_FILE
     """Largest decompressed size of one member, in bytes."""
-    max_total: int = 16 * 2**30
-    """Largest decompressed size of all members read, in bytes."""
-    max_ratio: int = 200
-    """Largest compression ratio accepted for members over ``ratio_floor`` bytes."""
-    ratio_floor: int = 2**20
+    max_total: int = 4 * 2**30
+    """Largest decompressed size of all members together, in bytes: the sizes the archive
+    declares for its members (checked on opening), and the bytes read (a member read twice
+    counts twice)."""
 
 
 DEFAULT_LIMITS = Limits()
@@ -125,6 +133,7 @@ class QdpxArchive:
             name = member_name(info.filename)
             if name[-1:] not in ("", "/") and not is_macos_metadata(name):
                 self._files.setdefault(name, info)  # not ZipInfo.is_dir(): empty names fail it
+        self._check_declared_total()
         self.qde_name = self._find_qde()
         base = posixpath.dirname(self.qde_name)
         self._sources: dict[str, str] = {}
@@ -137,6 +146,13 @@ class QdpxArchive:
             parent = posixpath.dirname(folder) if folder else None
             if folder and folder.rpartition("/")[2].lower() == "sources" and parent == base:
                 self._sources[leaf.lower()] = name
+
+    def _check_declared_total(self) -> None:
+        """Refuse an archive whose members declare more bytes than the total allows, before
+        anything is inflated (each member is later held to its declared size)."""
+        declared = sum(info.file_size for info in self._files.values())
+        if declared > self.limits.max_total:
+            raise _too_much(self.label, self.limits.max_total)
 
     def _raw(self) -> IO[bytes]:
         """The archive file itself, for reading members' raw bytes."""
@@ -187,7 +203,7 @@ class QdpxArchive:
         return f"{self.label}!{member}"
 
     def read_member(self, member: str) -> bytes:
-        """A member's bytes, within the size and ratio bounds."""
+        """A member's bytes, within the size bounds."""
         info = self._files[member]
         label = self.member_label(member)
         limits = self.limits
@@ -198,21 +214,8 @@ class QdpxArchive:
                 path=label,
                 hint="REFI-QDA internal files are at most 2^31-1 bytes",
             )
-        if declared > limits.ratio_floor and declared > limits.max_ratio * max(
-            info.compress_size, 1
-        ):
-            raise UnsafeInputError(
-                f"member compresses {declared // max(info.compress_size, 1)}:1, which only a "
-                "decompression bomb does",
-                path=label,
-                hint="the file was not read",
-            )
         if self._read_total + declared > limits.max_total:
-            raise UnsafeInputError(
-                f"the archive expands to more than {limits.max_total} bytes",
-                path=self.label,
-                hint="the file was not read",
-            )
+            raise _too_much(self.label, limits.max_total)
         try:
             if can_inflate(info):
                 data = inflate_member(self._raw(), info)
@@ -231,6 +234,67 @@ class QdpxArchive:
             ) from None
         self._read_total += len(data)
         return data
+
+
+class SourcesFolder:
+    """The internal files of a bare .qde: the ``sources/`` folder (any case) beside it.
+
+    A file is read only if it really lies in the .qde's folder: a symbolic link in ``sources/``
+    that leads out of it (to a secret elsewhere on the machine) is refused, not followed. Files
+    are bounded by the same :class:`Limits` as a .qdpx's members.
+    """
+
+    def __init__(self, qde: Path, limits: Limits = DEFAULT_LIMITS) -> None:
+        self.qde = qde
+        self.limits = limits
+        self.folder = qde.parent.resolve()
+        self._read_total = 0
+        sources = next(
+            (p for p in qde.parent.iterdir() if p.is_dir() and p.name.lower() == "sources"), None
+        )
+        self.files: dict[str, Path] = {}
+        """Files of the folder by lower-case name."""
+        if sources is not None:
+            self.files = {p.name.lower(): p for p in sources.iterdir() if p.is_file()}
+
+    def has(self, file_name: str) -> bool:
+        """Whether the folder holds internal file ``file_name`` (any case)."""
+        return _leaf(file_name) in self.files
+
+    def read(self, file_name: str) -> bytes | None:
+        """The bytes of internal file ``file_name``, or None if the folder lacks it (or it is
+        larger than one internal file may be)."""
+        match = self.files.get(_leaf(file_name))
+        if match is None:
+            return None
+        real = match.resolve()
+        if not real.is_relative_to(self.folder):
+            raise UnsafeInputError(
+                f"internal file {match.name} is a link to a file outside the project's folder",
+                path=match,
+                hint="copy the file into the sources folder instead of linking to it; "
+                "nothing was read",
+            )
+        size = real.stat().st_size
+        if size > self.limits.max_member:
+            return None
+        self._read_total += size
+        if self._read_total > self.limits.max_total:
+            raise _too_much(str(self.qde), self.limits.max_total)
+        return read_bytes(real)
+
+
+def _leaf(file_name: str) -> str:
+    """The lower-case last part of an internal file's name (``\\`` separates too)."""
+    return PurePosixPath(file_name.replace("\\", "/")).name.lower()
+
+
+def _too_much(label: str, limit: int) -> UnsafeInputError:
+    return UnsafeInputError(
+        f"the archive expands to more than {limit} bytes",
+        path=label,
+        hint="the file was not read; to read a larger project, raise the option max_bytes",
+    )
 
 
 def write_qdpx(

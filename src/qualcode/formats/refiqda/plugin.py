@@ -7,14 +7,20 @@ codebook. Exporters take ``target`` (spec, nvivo, atlasti, maxqda, qualcoder).
 from __future__ import annotations
 
 import zipfile
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 from qualcode.errors import OptionError
 from qualcode.fileio import atomic_output, read_bytes, require_file
 from qualcode.formats.base import Exporter, Importer, ImportResult
 from qualcode.formats.refiqda.codebook import read_codebook, write_codebook
-from qualcode.formats.refiqda.container import DEFAULT_LIMITS, Limits, QdpxArchive, write_qdpx
+from qualcode.formats.refiqda.container import (
+    DEFAULT_LIMITS,
+    Limits,
+    QdpxArchive,
+    SourcesFolder,
+    write_qdpx,
+)
 from qualcode.formats.refiqda.guid_ids import guid_map, rekeyed
 from qualcode.formats.refiqda.reader import QdeReader
 from qualcode.formats.refiqda.targets import TARGETS, get_target
@@ -110,27 +116,10 @@ class QdeImporter(Importer):
         limits = _limits(options)
         path = require_file(path)
         report = LossReport()
-        files = _sources_beside(path)
-
-        def resolve(name: str) -> bytes | None:
-            match = files.get(PurePosixPath(name).name.lower())
-            if match is None or match.stat().st_size > limits.max_member:
-                return None
-            return match.read_bytes()
-
+        resolve = SourcesFolder(path, limits).read
         reader = QdeReader(str(path), resolve, report)
         project = _original_ids(reader.read(read_bytes(path)), reader)
         return ImportResult(project, report)
-
-
-def _sources_beside(qde: Path) -> dict[str, Path]:
-    """Files of the ``sources/`` folder (any case) beside a bare .qde, by lower-case name."""
-    folder = next(
-        (p for p in qde.parent.iterdir() if p.is_dir() and p.name.lower() == "sources"), None
-    )
-    if folder is None:
-        return {}
-    return {p.name.lower(): p for p in folder.iterdir() if p.is_file()}
 
 
 class QdcImporter(Importer):

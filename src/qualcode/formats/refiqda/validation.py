@@ -19,7 +19,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable, Iterator
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -27,7 +27,7 @@ from lxml import etree
 
 from qualcode.errors import InputNotFoundError, ParseError, QualcodeError
 from qualcode.fileio import read_bytes, require_file
-from qualcode.formats.refiqda.container import QdpxArchive
+from qualcode.formats.refiqda.container import QdpxArchive, SourcesFolder
 from qualcode.formats.refiqda.sources import FileResolver
 from qualcode.formats.refiqda.validation_checks import Checker, InternalFiles, Problem
 from qualcode.formats.refiqda.validation_import import (
@@ -204,18 +204,17 @@ def _archive_files(archive: QdpxArchive) -> InternalFiles:
 
 
 def _folder_files(qde: Path) -> InternalFiles:
-    """Files of the ``sources/`` folder (any case) beside a bare .qde, by lower-case name."""
-    folders = [p for p in qde.parent.iterdir() if p.is_dir() and p.name.lower() == "sources"]
-    found = {p.name.lower(): p for f in folders for p in f.iterdir() if p.is_file()}
+    """Files of the ``sources/`` folder (any case) beside a bare .qde, by lower-case name; never
+    read through a link that leads out of the .qde's folder (see :class:`SourcesFolder`)."""
+    folder = SourcesFolder(qde)
 
-    def key(name: str) -> str:
-        return PurePosixPath(name.replace("\\", "/")).name.lower()
+    def read(name: str) -> bytes:
+        data = folder.read(name)
+        if data is None:
+            raise ParseError("no such file in the sources folder", path=str(qde))
+        return data
 
-    return InternalFiles(
-        lambda name: key(name) in found,
-        lambda name: read_bytes(found[key(name)]),
-        "the sources folder beside the .qde",
-    )
+    return InternalFiles(folder.has, read, "the sources folder beside the .qde")
 
 
 def validate_file(
