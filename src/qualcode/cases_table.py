@@ -27,7 +27,7 @@ from qualcode.model import Case, Value, Variable, new_id
 from qualcode.project import Project
 
 if TYPE_CHECKING:  # the table reader is imported when a file is read, not with qualcode
-    from qualcode.formats.survey_table import Cell
+    from qualcode.formats.survey_xlsx import Cell
 
 CASE_COLUMN = "case"
 """The name (compared without case) of the column that names the cases, by default."""
