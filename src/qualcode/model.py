@@ -273,11 +273,16 @@ class TextOrigin:
 
 @attrs.frozen
 class Coder:
-    """A person or a machine that codes. Machine coders have ``machine=True``."""
+    """A person or a machine that codes. Machine coders have ``machine=True``.
+
+    ``initials`` is a short name as some programs keep one beside the full name (NVivo writes a
+    user's initials into REFI-QDA ``User/@id``); empty where there is none.
+    """
 
     id: str = attrs.field(converter=canonical_id)
     name: str
     machine: bool = False
+    initials: str = ""
 
 
 @attrs.frozen
@@ -396,7 +401,9 @@ class Coding:
     """A span of a document coded with a code by a coder.
 
     For non-text sources ``region`` holds the box or time range, and ``start``/``end`` the span of
-    the source's text representation (0, 0 where there is none).
+    the source's text representation (0, 0 where there is none). ``modified_by``/``modified_at``
+    say who last changed the coded passage and when, where the program it came from says so
+    (REFI-QDA writes them on the selection).
     """
 
     id: str = attrs.field(converter=canonical_id)
@@ -408,6 +415,8 @@ class Coding:
     created: dt.datetime | None = None
     provenance: Provenance = MANUAL
     region: Region | None = None
+    modified_by: str | None = None
+    modified_at: dt.datetime | None = None
 
 
 @attrs.frozen

@@ -95,6 +95,10 @@ def encode_project(project: Project) -> dict[str, Any]:
             item["provenance"] = index
         if coding.region is not None:
             item["region"] = encode_value(coding.region)
+        if coding.modified_by is not None:
+            item["modified_by"] = coding.modified_by
+        if coding.modified_at is not None:
+            item["modified_at"] = coding.modified_at.isoformat()
         codings.append(item)
     data: dict[str, Any] = {
         "format": FORMAT_NAME,
@@ -153,9 +157,11 @@ _CODING_FIELDS: dict[str, Any] = {
     "created": str | None,
     "provenance": int,
     "region": Region | None,
+    "modified_by": str | None,
+    "modified_at": str | None,
 }
-"""A coding's members in the compact layout (``created`` is a plain ISO 8601 string and
-``provenance`` an index into the provenance table), in the order of the fields of
+"""A coding's members in the compact layout (``created`` and ``modified_at`` are plain ISO 8601
+strings and ``provenance`` an index into the provenance table), in the order of the fields of
 :class:`~qualcode.model.Coding` (a test checks it)."""
 
 
@@ -187,9 +193,9 @@ def _check_coding(raw: Any, provenances: int) -> None:
             if type(value) is not int or not 0 <= value < provenances:
                 wanted = f"an index into provenances (0 to {provenances - 1})"
                 raise BadValueError(key, f"must be {wanted}, not {show(value)}")
-        elif key == "created":
+        elif key in ("created", "modified_at"):
             if value is not None:
-                _created(value)
+                _created(value, key)
         else:
             try:
                 decode_value(value, hint)
@@ -200,12 +206,12 @@ def _check_coding(raw: Any, provenances: int) -> None:
             raise missing_field(key)
 
 
-def _created(value: Any) -> dt.datetime:
+def _created(value: Any, key: str = "created") -> dt.datetime:
     try:
         return dt.datetime.fromisoformat(value)
     except (TypeError, ValueError):
         raise BadValueError(
-            "created", f"must be an ISO 8601 date-time string, not {show(value)}"
+            key, f"must be an ISO 8601 date-time string, not {show(value)}"
         ) from None
 
 
@@ -234,6 +240,8 @@ def _decode_coding(
         created = get("created")
         region = get("region")
         index = get("provenance", 0)
+        modified_by = get("modified_by")
+        modified_at = get("modified_at")
         if (
             type(start) is not int
             or type(end) is not int
@@ -248,10 +256,14 @@ def _decode_coding(
             + (created is not None)
             + (region is not None)
             + ("provenance" in raw)
+            + (modified_by is not None)
+            + (modified_at is not None)
         ):
             raise _UnusualCodingError
         if coder_id is not None:
             coder_id = shared[coder_id]
+        if modified_by is not None:
+            modified_by = shared[modified_by]
         return Coding(  # by position, in the order of _CODING_FIELDS: faster than by name
             coding_id,
             document_id,
@@ -262,6 +274,8 @@ def _decode_coding(
             dt.datetime.fromisoformat(created) if created is not None else None,
             provenances[index],
             _decode_region(region) if region is not None else None,
+            modified_by,
+            dt.datetime.fromisoformat(modified_at) if modified_at is not None else None,
         )
     except (_UnusualCodingError, KeyError, TypeError, ValueError, AttributeError, IndexError):
         pass
@@ -280,6 +294,7 @@ def _decode_checked_coding(
     get = raw.get
     document_id, code_id, coder_id = raw["document_id"], raw["code_id"], get("coder_id")
     created, region = get("created"), get("region")
+    modified_by, modified_at = get("modified_by"), get("modified_at")
     return Coding(
         id=raw["id"],
         document_id=shared.get(document_id, document_id),
@@ -290,6 +305,8 @@ def _decode_checked_coding(
         created=_created(created) if created is not None else None,
         provenance=provenances[get("provenance", 0)],
         region=_decode_region(region) if region is not None else None,
+        modified_by=shared.get(modified_by, modified_by) if modified_by is not None else None,
+        modified_at=_created(modified_at, "modified_at") if modified_at is not None else None,
     )
 
 

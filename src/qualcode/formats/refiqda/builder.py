@@ -363,18 +363,23 @@ class ProjectBuilder(RelationsBuilder):
                 first, last = span(start, end)
                 starts.append(first)
                 ends.append(last)
-        made = list(
-            map(
-                Coding,
-                block.coding_ids,
-                itertools.repeat(document.id),
-                block.code_ids,
-                starts,
-                ends,
-                block.coder_ids,
-                block.created,
-            )
-        )
+        columns = [
+            block.coding_ids,
+            itertools.repeat(document.id),
+            block.code_ids,
+            starts,
+            ends,
+            block.coder_ids,
+            block.created,
+        ]
+        if block.modified_by is not None or block.modified_at is not None:
+            columns += [  # by position, in the order of Coding's fields
+                itertools.repeat(MANUAL),
+                itertools.repeat(None),
+                block.modified_by or itertools.repeat(None),
+                block.modified_at or itertools.repeat(None),
+            ]
+        made = list(map(Coding, *columns))
         stored = self.stored
         if stored:
             made = [self.merged(c) if c.id in stored else c for c in made]
@@ -404,6 +409,8 @@ class ProjectBuilder(RelationsBuilder):
                 created=raw.created or selection.created,
                 provenance=MANUAL,
                 region=selection.region,
+                modified_by=selection.modified_by,
+                modified_at=selection.modified_at,
             )
             made.append(self.merged(coding))
             for note in raw.note_refs:
@@ -429,6 +436,8 @@ class ProjectBuilder(RelationsBuilder):
                     target_ids=(document.id, *coding_ids),
                     start=memo_span[0],
                     end=memo_span[1],
+                    modified_by=selection.modified_by,
+                    modified_at=selection.modified_at,
                 )
             )
         elif not (coding_ids or selection.note_refs or selection.guid in self.referenced):

@@ -26,7 +26,9 @@ class SelectionBlock:
     """Plain-text selections of one source with one coding each, as parallel columns.
 
     Positions are still in the producer's unit; ``created`` is the coding's time, else the
-    selection's; ``coder_ids`` the coding's user, else the selection's.
+    selection's; ``coder_ids`` the coding's user, else the selection's. ``modified_by`` and
+    ``modified_at`` are who last changed each selection and when, or None where no selection of
+    the block says.
     """
 
     selection_ids: list[str]
@@ -37,6 +39,8 @@ class SelectionBlock:
     code_ids: list[str]
     coder_ids: list[str | None]
     created: list[dt.datetime | None]
+    modified_by: list[str | None] | None = None
+    modified_at: list[dt.datetime | None] | None = None
 
     def __len__(self) -> int:
         return len(self.starts)
@@ -64,13 +68,17 @@ class _Queries:
             f" and not({sel}/{p}Description[normalize-space(.) != ''])"
             f" and not({coding}[count(*) != 1]) and count({coding}/{p}CodeRef) = count({sel})"
         )
-        self.any_changed = query(f"boolean({sel}/@modifiedDateTime | {sel}/@modifyingUser)")
-        self.changed = query(
-            f"count({sel}[string(@modifiedDateTime) != '' or string(@modifyingUser) != ''])"
-        )
         self.selection = {
             name: query(f"{sel}/@{name}")
-            for name in ("guid", "name", "startPosition", "endPosition", "creatingUser")
+            for name in (
+                "guid",
+                "name",
+                "startPosition",
+                "endPosition",
+                "creatingUser",
+                "modifyingUser",
+                "modifiedDateTime",
+            )
         }
         self.selection_created = query(f"{sel}/@creationDateTime")
         self.coding = {name: query(f"{coding}/@{name}") for name in ("guid", "creatingUser")}
@@ -133,13 +141,10 @@ def _shared_guids(values: list[str], shared: dict[str, str]) -> list[str]:
     return list(map(shared.setdefault, values, values))
 
 
-def read_block(
-    element: Element, changed: list[int], shared: dict[str, str]
-) -> SelectionBlock | None:
+def read_block(element: Element, shared: dict[str, str]) -> SelectionBlock | None:
     """The selections of a TextSource-like ``element`` as a block, or None to read them slowly.
 
-    ``changed`` gets the number of selections that say who last changed them (a loss the
-    caller reports); ``shared`` interns code and coder GUIDs so equal ones share one string.
+    ``shared`` interns code and coder GUIDs so equal ones share one string.
     """
     queries = _queries(element)
     count = int(queries.count(element))
@@ -189,7 +194,10 @@ def read_block(
         if selection_times is None:
             return None
         created = _times(coding_times, selection_times, count)
-    changed.append(int(queries.changed(element)) if queries.any_changed(element) else 0)
+    modifiers = column(queries.selection["modifyingUser"])
+    modified_times = column(queries.selection["modifiedDateTime"])
+    if modifiers is None or modified_times is None:
+        return None
     selection_ids, coding_ids = _block_ids(selection_ids, coding_ids, count)
     return SelectionBlock(
         selection_ids=selection_ids,
@@ -200,7 +208,28 @@ def read_block(
         code_ids=_shared_guids(code_ids, shared),
         coder_ids=coders,
         created=created,
+        modified_by=_modifiers(modifiers, shared) if modifiers else None,
+        modified_at=_modified_times(modified_times) if modified_times else None,
     )
+
+
+def _modifiers(values: list[str], shared: dict[str, str]) -> list[str | None]:
+    """Who last changed each selection: canonical and shared GUIDs, None where blank."""
+    if all(map(str.strip, values)):
+        return list(_shared_guids(values, shared))
+    result: list[str | None] = []
+    for value in values:
+        guid = guid_of(value) if value.strip() else None
+        result.append(None if guid is None else shared.setdefault(guid, guid))
+    return result
+
+
+def _modified_times(values: list[str]) -> list[dt.datetime | None]:
+    """When each selection was last changed (None where blank or unreadable)."""
+    try:
+        return list(map(dt.datetime.fromisoformat, values))
+    except ValueError:
+        return [parse_datetime(value) if value else None for value in values]
 
 
 def _coders(

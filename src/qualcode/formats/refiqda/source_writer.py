@@ -241,6 +241,8 @@ class SourceWriter(XmlWriter):
                     endPosition=str(end),
                     creatingUser=coding.coder_id,
                     creationDateTime=self._time(coding.created),
+                    modifyingUser=self._user(coding.modified_by),
+                    modifiedDateTime=self._time(coding.modified_at),
                 )
                 self._coding(selection, coding)
             return
@@ -276,6 +278,9 @@ class SourceWriter(XmlWriter):
                 made = f' creatingUser="{coder}"'
             else:
                 made = ""
+            changed = made
+            if coding.modified_by is not None or coding.modified_at is not None:
+                changed += self._changed_attributes(coding)
             if not identity:
                 start, end = to_external(start), to_external(end)
             notes = ""
@@ -286,13 +291,21 @@ class SourceWriter(XmlWriter):
                 )
             parts.append(
                 f'<PlainTextSelection guid="{selection_id}" name="{name}"'
-                f' startPosition="{start}" endPosition="{end}"{made}>'
+                f' startPosition="{start}" endPosition="{end}"{changed}>'
                 f'{inner}<Coding guid="{coding_id}"{made}>'
                 f'{innermost}<CodeRef targetGUID="{coding.code_id}"/>{notes}'
                 f"{inner}</Coding>{indent}</PlainTextSelection>"
             )
         written.extend(coding.id for coding in codings)
         self.spliced.place(element, indent.join(parts))
+
+    def _changed_attributes(self, coding: Coding) -> str:
+        """`` modifyingUser="..." modifiedDateTime="..."`` of a coding's selection, as far as
+        the coding says who last changed it and when."""
+        user, when = self._user(coding.modified_by), self._time(coding.modified_at)
+        by = f' modifyingUser="{attribute(user)}"' if user is not None else ""
+        at = f' modifiedDateTime="{when}"' if when is not None else ""
+        return by + at
 
     def _media_body(
         self,
@@ -333,6 +346,8 @@ class SourceWriter(XmlWriter):
                 **{k: str(round(v)) for k, v in attributes.items()},
                 creatingUser=coding.coder_id,
                 creationDateTime=self._time(coding.created),
+                modifyingUser=self._user(coding.modified_by),
+                modifiedDateTime=self._time(coding.modified_at),
             )
             self._coding(selection, coding)
         if kind is SourceKind.PDF and has_text:
@@ -366,8 +381,9 @@ class SourceWriter(XmlWriter):
                 self.extras.put(coding.id, {extras.TEXT_TWIN: self._selection_of[twin.id]})
         if twins:
             self._tool_loss(
-                "PDF box codings that also span text (written as a box and a text passage)",
+                "PDF box codings that also span text",
                 len(twins),
+                kept_as="a box and a separate text passage",
             )
         return twins
 
@@ -407,6 +423,8 @@ class SourceWriter(XmlWriter):
                     toSyncPoint=to_id,
                     creatingUser=item.coder_id,
                     creationDateTime=self._time(item.created),
+                    modifyingUser=self._user(item.modified_by),
+                    modifiedDateTime=self._time(item.modified_at),
                 )
                 self._coding(selection, item)
             else:

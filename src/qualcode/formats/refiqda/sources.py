@@ -52,8 +52,6 @@ _REGION_SELECTIONS = frozenset(
     {"PDFSelection", "PictureSelection", "AudioSelection", "VideoSelection"}
 )
 
-_CHANGED_SELECTIONS = "who last changed a selection and when (the model keeps who made it)"
-
 FileResolver = Callable[[str], bytes | None]
 """Returns an internal file's bytes by its name, or None when it is missing."""
 
@@ -86,6 +84,8 @@ class RawSelection:
     merged with its text twin, see :mod:`.twins`); a selection without a region always does."""
     missing: tuple[str, ...] = ()
     """Position attributes the selection lacked (or had empty), read as :data:`ASSUMED` says."""
+    modified_by: str | None = None
+    modified_at: dt.datetime | None = None
 
 
 ASSUMED = {
@@ -279,13 +279,10 @@ class SourceParser:
             self._load_text(path, source)
         if nested:
             self._holder_extras(element, source)
-        changed: list[int] = []
-        block = None if nested else read_block(element, changed, self.shared)
+        block = None if nested else read_block(element, self.shared)
         missing: dict[str, list[str]] = {name: [] for name in ASSUMED}
         if block is not None:
             source.block = block
-            if changed[0]:
-                self.report.add(_CHANGED_SELECTIONS, count=changed[0])
             loose = sum(1 for _ in element.iterchildren("{*}Coding"))
             first = next(element.iterchildren("{*}PlainTextSelection"), None)
             if first is not None and "endPosition" in _missing_positions(first):
@@ -386,8 +383,7 @@ class SourceParser:
         except ValueError:
             return self.selection(element, positions=True)
         missing = () if start_text and end_text else _missing_positions(element)
-        if get("modifiedDateTime") or get("modifyingUser"):
-            self.report.add(_CHANGED_SELECTIONS)
+        modifier, modified = get("modifyingUser"), get("modifiedDateTime")
         codings, note_refs, description = self._selection_children(element)
         guid = get("guid")
         user = get("creatingUser")
@@ -404,6 +400,8 @@ class SourceParser:
             coder_id=guid_of(user) if user else None,
             created=parse_datetime(created) if created else None,
             missing=missing,
+            modified_by=guid_of(modifier) if modifier and modifier.strip() else None,
+            modified_at=parse_datetime(modified) if modified else None,
         )
 
     def selection(self, element: Element, *, positions: bool) -> RawSelection:
@@ -438,8 +436,6 @@ class SourceParser:
             begin = a.integer("begin", 0)
             region = MediaRange(begin, a.integer("end", begin))
         codings, note_refs, description = self._selection_children(element)
-        if element.get("modifiedDateTime") or element.get("modifyingUser"):
-            self.report.add(_CHANGED_SELECTIONS)
         return RawSelection(
             guid=a.optional_guid("guid") or new_id(),
             name=a.text("name"),
@@ -454,6 +450,8 @@ class SourceParser:
             from_sync=a.optional_guid("fromSyncPoint") if transcript else None,
             to_sync=a.optional_guid("toSyncPoint") if transcript else None,
             missing=missing,
+            modified_by=a.optional_guid("modifyingUser"),
+            modified_at=a.datetime("modifiedDateTime"),
         )
 
     def _selection_children(self, element: Element) -> tuple[list[RawCoding], list[str], str]:
