@@ -14,7 +14,7 @@ from pathlib import PurePosixPath
 
 import attrs
 
-from qualcode.errors import TextEncodingError
+from qualcode.errors import QualcodeError, TextEncodingError
 from qualcode.formats.refiqda.selection_block import SelectionBlock, read_block
 from qualcode.formats.refiqda.xml import (
     Attributes,
@@ -160,6 +160,15 @@ def _missing_warnings(name: str, missing: dict[str, list[str]]) -> list[str]:
     return warnings
 
 
+def _has_selections(source: RawSource) -> bool:
+    return bool(source.selections) or (source.block is not None and len(source.block) > 0)
+
+
+def _is_word_file(found: SourceFile | None) -> bool:
+    """Whether ``found`` is a Word file (.docx) whose bytes the project holds."""
+    return found is not None and found.data is not None and found.name.lower().endswith(".docx")
+
+
 def internal_name(path: str) -> str | None:
     """The internal file name of a path attribute, or None for files outside the project."""
     value = path.strip()
@@ -201,10 +210,16 @@ class SourceParser:
             modified_at=a.datetime("modifiedDateTime"),
         )
         if kind is SourceKind.TEXT:
-            self._text(element, source)
             rich = a.optional("richTextPath")
-            if rich:
-                source.source_file = self._file(rich, source.name)
+            word = self._file(rich, source.name) if rich else None
+            self._text(element, source, word=word if _is_word_file(word) else None)
+            source.source_file = word
+            if not (source.text.strip() or source.text_lost) and _has_selections(source):
+                source.text_lost = "its plain text is empty" + (
+                    ", and its rich text is not a Word file qualcode reads"
+                    if word is not None and word.data is not None
+                    else ", and the project holds no rich text (.docx) to read it from"
+                )
         else:
             source.source_file = self._media_file(a, source.name)
             self._media(element, source)
@@ -263,11 +278,20 @@ class SourceParser:
 
     # -- text ------------------------------------------------------------------------------
 
-    def _text(self, element: Element, source: RawSource, *, nested: bool = False) -> None:
+    def _text(
+        self,
+        element: Element,
+        source: RawSource,
+        *,
+        nested: bool = False,
+        word: SourceFile | None = None,
+    ) -> None:
         """Read a TextSourceType element's text and plain-text selections into ``source``.
 
         ``nested``: the element is a PDF representation or picture description, whose note
-        references belong to the source.
+        references belong to the source. ``word``: the source's rich text, a Word file the
+        archive holds, to read the text from where the plain text is missing or empty (NVivo
+        for Mac 15 writes a plain text of one line end, see :meth:`_text_from_word`).
         """
         a = self.attributes(element)
         inline = child_text(element, "PlainTextContent")
@@ -276,7 +300,11 @@ class SourceParser:
         if inline or not path:
             _inline_text(inline or "", source)
         else:
-            self._load_text(path, source)
+            loss = self._load_text(path, source, report=word is None)
+            if word is not None and loss is not None and not self._text_from_word(source, word):
+                self.report.add(*loss)
+        if word is not None and not source.text_lost and not source.text.strip():
+            self._text_from_word(source, word)
         if nested:
             self._holder_extras(element, source)
         block = None if nested else read_block(element, self.shared)
@@ -338,26 +366,73 @@ class SourceParser:
             f"PlainTextContent; {used}"
         )
 
-    def _load_text(self, path: str, source: RawSource) -> None:
+    def _load_text(
+        self, path: str, source: RawSource, *, report: bool = True
+    ) -> tuple[str, str] | None:
+        """Read the text file ``path`` into ``source``; returns the loss ``(what, where)`` when
+        it cannot be read, also recorded in the report unless ``report`` is false."""
         name = internal_name(path)
         if name is None:
-            self.report.add("texts kept outside the project (not read)", source.name)
+            loss = ("texts kept outside the project (not read)", source.name)
             source.text_lost = "the text is kept outside the project"
-            return
-        data = self.resolve(name)
-        if data is None:
-            self.report.add("source files missing from the project", f"{source.name} ({name})")
+        elif (data := self.resolve(name)) is None:
+            loss = ("source files missing from the project", f"{source.name} ({name})")
             source.text_lost = "the text file is missing"
-            return
+        else:
+            try:
+                decoded = decode(data, f"{self.label}!{name}")
+            except TextEncodingError as error:
+                loss = (f"texts that could not be decoded ({error.message})", source.name)
+                source.text_lost = "the text could not be decoded"
+            else:
+                source.text = decoded.text
+                source.origin = decoded.origin
+                source.crlf_ends = decoded.crlf_ends
+                return None
+        if report:
+            self.report.add(*loss)
+        return loss
+
+    def _text_from_word(self, source: RawSource, word: SourceFile) -> bool:
+        """Read ``source``'s text from its Word file, where its plain text is missing, unreadable
+        or empty; whether that worked.
+
+        NVivo for Mac 15 writes each source's plain text as a single line end and keeps the text
+        only in the .docx beside it. The text is read as qualcode's Word importer reads a .docx
+        (one line per paragraph, a table row's cells joined by tabs), with a warning naming the
+        file; the selections are then placed in it like in any other text. Where the Word file
+        cannot be read either, the report says why, and the selections' positions are lost.
+        """
+        from pathlib import Path
+
+        from qualcode.formats.docx.importer import read_docx
+
+        plain = source.text_lost or "the plain text is empty"
         try:
-            decoded = decode(data, f"{self.label}!{name}")
-        except TextEncodingError as error:
-            self.report.add(f"texts that could not be decoded ({error.message})", source.name)
-            source.text_lost = "the text could not be decoded"
-            return
-        source.text = decoded.text
-        source.origin = decoded.origin
-        source.crlf_ends = decoded.crlf_ends
+            result = read_docx(Path(word.name), data=word.data)
+            text = next(iter(result.project.documents)).text
+        except QualcodeError as error:
+            self.report.add(
+                f"texts that could not be read ({plain}, and its Word file could not be read: "
+                f"{error.message})",
+                f"{source.name} ({word.name})",
+            )
+            if not source.text_lost:
+                source.text_lost = f"{plain}, and its Word file could not be read"
+            return False
+        source.text, source.crlf_ends, source.text_lost = text, (), ""
+        source.origin = TextOrigin(newline="\n")
+        tables = (
+            "; the cells of a table row are separated by tabs (NVivo's own plain text puts "
+            "each on a line of its own, which counts the same)"
+            if "\t" in text
+            else ""
+        )
+        self.report.warn(
+            f"the text of {source.name!r} was read from its Word file {word.name!r} "
+            f"({plain}){tables}"
+        )
+        return True
 
     def _file(self, path: str, owner: str) -> SourceFile | None:
         name = internal_name(path)
