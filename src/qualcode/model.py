@@ -401,9 +401,12 @@ class Coding:
     """A span of a document coded with a code by a coder.
 
     For non-text sources ``region`` holds the box or time range, and ``start``/``end`` the span of
-    the source's text representation (0, 0 where there is none). ``modified_by``/``modified_at``
-    say who last changed the coded passage and when, where the program it came from says so
-    (REFI-QDA writes them on the selection).
+    the source's text representation (0, 0 where there is none).
+
+    Where the program a coding came from keeps the coded passage apart from the coding (a
+    REFI-QDA selection holding a Coding), ``selected_by``/``selected_at`` say who marked the
+    passage and when, where that differs from the coding's ``coder_id``/``created`` (None
+    otherwise), and ``modified_by``/``modified_at`` who last changed the passage and when.
     """
 
     id: str = attrs.field(converter=canonical_id)
@@ -415,6 +418,8 @@ class Coding:
     created: dt.datetime | None = None
     provenance: Provenance = MANUAL
     region: Region | None = None
+    selected_by: str | None = None
+    selected_at: dt.datetime | None = None
     modified_by: str | None = None
     modified_at: dt.datetime | None = None
 

@@ -137,8 +137,9 @@ def test_the_nvivo_sample_converts_to_nvivo_strictly(
     assert result.exit_code == 0, result.output
     assert "lost:" not in result.output
     original, written = _selections(qde_of(nvivo_sample)), _selections(qde_of(out))
+    assert len(original) == 97
     for coding, attributes in original.items():
-        for name in ("modifyingUser", "modifiedDateTime"):
+        for name in ("creatingUser", "creationDateTime", "modifyingUser", "modifiedDateTime"):
             assert written[coding][name] == attributes[name], (coding, name)
 
 
@@ -153,10 +154,17 @@ def test_who_last_changed_a_selection_is_kept_and_survives_json(
     assert coding.modified_at is not None and coding.modified_at.isoformat() == (
         "2025-06-11T16:31:16+00:00"
     )
+    # the selection was made by another user at another time than its coding: both are kept
+    assert coding.created is not None and coding.created.isoformat() == "2025-06-08T12:42:55+00:00"
+    assert coding.selected_by == "8ca3a2c1-8b7a-41c3-a9dd-a8fb46caa645"
+    assert coding.selected_at is not None and coding.selected_at.isoformat() == (
+        "2025-06-11T16:31:16+00:00"
+    )
     qualcode.save(result.project, tmp_path / "p.json")
     again = qualcode.load(tmp_path / "p.json")
-    assert [(c.modified_by, c.modified_at) for c in again.codings] == [
-        (c.modified_by, c.modified_at) for c in result.project.codings
+    history = ("coder_id", "created", "selected_by", "selected_at", "modified_by", "modified_at")
+    assert [[getattr(c, name) for name in history] for c in again.codings] == [
+        [getattr(c, name) for name in history] for c in result.project.codings
     ]
 
 
@@ -168,7 +176,7 @@ def _changed_selections(origin: str, users: str, extra: str = "") -> str:
         f'<Sources><TextSource guid="{G["source"]}" name="s">'
         f"<PlainTextContent>Peer work is hard</PlainTextContent>"
         f'<PlainTextSelection guid="{G["sel"]}" name="Peer" startPosition="0" endPosition="4" '
-        f'creatingUser="{G["user"]}" creationDateTime="2024-03-01T09:00:00Z" '
+        f'creatingUser="{G["user"]}" creationDateTime="2024-03-01T09:30:00Z" '
         f'modifyingUser="{G["user"]}" modifiedDateTime="2024-03-02T10:00:00Z">'
         f'<Coding guid="{G["coding"]}" creatingUser="{G["user"]}" '
         f'creationDateTime="2024-03-01T09:00:00Z"><CodeRef targetGUID="{G["code"]}"/></Coding>'
@@ -201,7 +209,9 @@ def test_an_export_goes_to_its_own_program_strictly(tmp_path: Path, origin: str)
         selection = _selections(written)[G["coding"]]
         assert selection["modifyingUser"] == G["user"]
         assert selection["modifiedDateTime"] == "2024-03-02T10:00:00Z"
-        assert selection["creationDateTime"] == "2024-03-01T09:00:00Z"
+        assert selection["creationDateTime"] == "2024-03-01T09:30:00Z"
+        coding = rf'<Coding guid="{G["coding"]}"[^>]*creationDateTime="2024-03-01T09:00:00Z"'
+        assert re.search(coding.encode(), written) is not None
         back = qualcode.load(out)
         assert back.coders[G["user"]].initials == "AB"
 

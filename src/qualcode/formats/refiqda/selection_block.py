@@ -27,8 +27,9 @@ class SelectionBlock:
 
     Positions are still in the producer's unit; ``created`` is the coding's time, else the
     selection's; ``coder_ids`` the coding's user, else the selection's. ``modified_by`` and
-    ``modified_at`` are who last changed each selection and when, or None where no selection of
-    the block says.
+    ``modified_at`` are who last changed each selection and when, and ``selected_by`` and
+    ``selected_at`` who made each selection and when where its coding says otherwise; each is
+    None where no selection of the block has one.
     """
 
     selection_ids: list[str]
@@ -41,6 +42,8 @@ class SelectionBlock:
     created: list[dt.datetime | None]
     modified_by: list[str | None] | None = None
     modified_at: list[dt.datetime | None] | None = None
+    selected_by: list[str | None] | None = None
+    selected_at: list[dt.datetime | None] | None = None
 
     def __len__(self) -> int:
         return len(self.starts)
@@ -179,20 +182,19 @@ def read_block(element: Element, shared: dict[str, str]) -> SelectionBlock | Non
         ends = list(map(int, ends_text)) if ends_text else starts[:]
     except ValueError:
         return None
-    # a selection's user and time count only where its coding has none (or an unreadable one)
+    # a selection's user and time stand for its coding's where that has none (or an unreadable
+    # one), and are kept apart where the coding has its own and they differ
+    selection_users = column(queries.selection["creatingUser"])
+    selection_times = column(queries.selection_created)
+    if selection_users is None or selection_times is None:
+        return None
     coders: list[str | None]
     if coding_users and all(map(str.strip, coding_users)):
         coders = list(_shared_guids(coding_users, shared))
     else:
-        selection_users = column(queries.selection["creatingUser"])
-        if selection_users is None:
-            return None
         coders = _coders(coding_users, selection_users, count, shared)
     created = _all_times(coding_times)
     if created is None:
-        selection_times = column(queries.selection_created)
-        if selection_times is None:
-            return None
         created = _times(coding_times, selection_times, count)
     modifiers = column(queries.selection["modifyingUser"])
     modified_times = column(queries.selection["modifiedDateTime"])
@@ -210,7 +212,40 @@ def read_block(element: Element, shared: dict[str, str]) -> SelectionBlock | Non
         created=created,
         modified_by=_modifiers(modifiers, shared) if modifiers else None,
         modified_at=_modified_times(modified_times) if modified_times else None,
+        selected_by=_other_users(coding_users, selection_users, shared),
+        selected_at=_other_times(coding_times, selection_times),
     )
+
+
+def _other_users(
+    coding_users: list[str], selection_users: list[str], shared: dict[str, str]
+) -> list[str | None] | None:
+    """Each selection's user where its coding names another one; None when none does."""
+    if not coding_users or not selection_users or coding_users == selection_users:
+        return None
+    found: list[str | None] = []
+    for own, outer in zip(coding_users, selection_users, strict=True):
+        other = None
+        if own.strip() and outer.strip():
+            outer_guid = guid_of(outer)
+            if guid_of(own) != outer_guid:
+                other = shared.setdefault(outer_guid, outer_guid)
+        found.append(other)
+    return found if any(value is not None for value in found) else None
+
+
+def _other_times(
+    coding_times: list[str], selection_times: list[str]
+) -> list[dt.datetime | None] | None:
+    """Each selection's time where its coding has another readable one; None when none has."""
+    if not coding_times or not selection_times or coding_times == selection_times:
+        return None
+    found: list[dt.datetime | None] = []
+    for own, outer in zip(coding_times, selection_times, strict=True):
+        mine = parse_datetime(own) if own else None
+        theirs = parse_datetime(outer) if outer else None
+        found.append(theirs if mine is not None and theirs is not None and mine != theirs else None)
+    return found if any(value is not None for value in found) else None
 
 
 def _modifiers(values: list[str], shared: dict[str, str]) -> list[str | None]:

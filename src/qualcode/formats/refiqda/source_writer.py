@@ -239,10 +239,7 @@ class SourceWriter(XmlWriter):
                     name=_quote_name(text[coding.start : coding.end]),
                     startPosition=str(start),
                     endPosition=str(end),
-                    creatingUser=coding.coder_id,
-                    creationDateTime=self._time(coding.created),
-                    modifyingUser=self._user(coding.modified_by),
-                    modifiedDateTime=self._time(coding.modified_at),
+                    **self._selection_history(coding),
                 )
                 self._coding(selection, coding)
             return
@@ -279,8 +276,17 @@ class SourceWriter(XmlWriter):
             else:
                 made = ""
             changed = made
-            if coding.modified_by is not None or coding.modified_at is not None:
-                changed += self._changed_attributes(coding)
+            if (
+                coding.modified_by is not None
+                or coding.modified_at is not None
+                or coding.selected_by is not None
+                or coding.selected_at is not None
+            ):
+                changed = "".join(
+                    f' {name}="{attribute(value)}"'
+                    for name, value in self._selection_history(coding).items()
+                    if value is not None
+                )
             if not identity:
                 start, end = to_external(start), to_external(end)
             notes = ""
@@ -299,13 +305,17 @@ class SourceWriter(XmlWriter):
         written.extend(coding.id for coding in codings)
         self.spliced.place(element, indent.join(parts))
 
-    def _changed_attributes(self, coding: Coding) -> str:
-        """`` modifyingUser="..." modifiedDateTime="..."`` of a coding's selection, as far as
-        the coding says who last changed it and when."""
-        user, when = self._user(coding.modified_by), self._time(coding.modified_at)
-        by = f' modifyingUser="{attribute(user)}"' if user is not None else ""
-        at = f' modifiedDateTime="{when}"' if when is not None else ""
-        return by + at
+    def _selection_history(self, coding: Coding) -> dict[str, str | None]:
+        """Who made a coding's selection and when, and who last changed it and when: the
+        selection's own where the coding keeps them (see :class:`~qualcode.model.Coding`), else
+        the coding's."""
+        selected_by = self._user(coding.selected_by)
+        return {
+            "creatingUser": coding.coder_id if selected_by is None else selected_by,
+            "creationDateTime": self._time(coding.selected_at or coding.created),
+            "modifyingUser": self._user(coding.modified_by),
+            "modifiedDateTime": self._time(coding.modified_at),
+        }
 
     def _media_body(
         self,
@@ -344,10 +354,7 @@ class SourceWriter(XmlWriter):
                 selection_name,
                 guid=self._selection_of[coding.id],
                 **{k: str(round(v)) for k, v in attributes.items()},
-                creatingUser=coding.coder_id,
-                creationDateTime=self._time(coding.created),
-                modifyingUser=self._user(coding.modified_by),
-                modifiedDateTime=self._time(coding.modified_at),
+                **self._selection_history(coding),
             )
             self._coding(selection, coding)
         if kind is SourceKind.PDF and has_text:
@@ -421,10 +428,7 @@ class SourceWriter(XmlWriter):
                     guid=self._selection_of[item_id],
                     fromSyncPoint=from_id,
                     toSyncPoint=to_id,
-                    creatingUser=item.coder_id,
-                    creationDateTime=self._time(item.created),
-                    modifyingUser=self._user(item.modified_by),
-                    modifiedDateTime=self._time(item.modified_at),
+                    **self._selection_history(item),
                 )
                 self._coding(selection, item)
             else:
