@@ -72,11 +72,6 @@ class _Queries:
             f" and not({coding}[count(*) != 1]) and count({coding}/{p}CodeRef) = count({sel})"
         )
         self.any_changed = query(f"boolean({sel}/@modifiedDateTime | {sel}/@modifyingUser)")
-        # a selection whose user or time, as written, is not its coding's
-        self.other_maker = query(
-            f"boolean({sel}[@creatingUser != {p}Coding/@creatingUser"
-            f" or @creationDateTime != {p}Coding/@creationDateTime])"
-        )
         self.selection = {
             name: query(f"{sel}/@{name}")
             for name in (
@@ -190,23 +185,17 @@ def read_block(element: Element, shared: dict[str, str]) -> SelectionBlock | Non
         return None
     # a selection's user and time stand for its coding's where that has none (or an unreadable
     # one), and are kept apart where the coding has its own and they differ
-    # (the selections' columns are read only where needed: most files need neither)
-    other_maker = bool(queries.other_maker(element))
-    all_users = bool(coding_users) and all(map(str.strip, coding_users))
-    selection_users = (
-        column(queries.selection["creatingUser"]) if other_maker or not all_users else []
-    )
-    if selection_users is None:
+    # (two columns cost less than asking libxml2 whether any selection differs from its coding)
+    selection_users = column(queries.selection["creatingUser"])
+    selection_times = column(queries.selection_created)
+    if selection_users is None or selection_times is None:
         return None
     coders: list[str | None]
-    if all_users:
+    if coding_users and all(map(str.strip, coding_users)):
         coders = list(_shared_guids(coding_users, shared))
     else:
         coders = _coders(coding_users, selection_users, count, shared)
     created = _all_times(coding_times)
-    selection_times = column(queries.selection_created) if other_maker or created is None else []
-    if selection_times is None:
-        return None
     if created is None:
         created = _times(coding_times, selection_times, count)
     modifiers: list[str] | None = []
