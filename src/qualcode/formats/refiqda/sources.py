@@ -14,8 +14,9 @@ from pathlib import PurePosixPath
 
 import attrs
 
-from qualcode.errors import QualcodeError, TextEncodingError
+from qualcode.errors import TextEncodingError
 from qualcode.formats.refiqda.selection_block import SelectionBlock, read_block
+from qualcode.formats.refiqda.word_text import is_word_file, text_from_word
 from qualcode.formats.refiqda.xml import (
     Attributes,
     Element,
@@ -164,11 +165,6 @@ def _has_selections(source: RawSource) -> bool:
     return bool(source.selections) or (source.block is not None and len(source.block) > 0)
 
 
-def _is_word_file(found: SourceFile | None) -> bool:
-    """Whether ``found`` is a Word file (.docx) whose bytes the project holds."""
-    return found is not None and found.data is not None and found.name.lower().endswith(".docx")
-
-
 def internal_name(path: str) -> str | None:
     """The internal file name of a path attribute, or None for files outside the project."""
     value = path.strip()
@@ -212,7 +208,7 @@ class SourceParser:
         if kind is SourceKind.TEXT:
             rich = a.optional("richTextPath")
             word = self._file(rich, source.name) if rich else None
-            self._text(element, source, word=word if _is_word_file(word) else None)
+            self._text(element, source, word=word if is_word_file(word) else None)
             source.source_file = word
             if not (source.text.strip() or source.text_lost) and _has_selections(source):
                 source.text_lost = "its plain text is empty" + (
@@ -291,7 +287,7 @@ class SourceParser:
         ``nested``: the element is a PDF representation or picture description, whose note
         references belong to the source. ``word``: the source's rich text, a Word file the
         archive holds, to read the text from where the plain text is missing or empty (NVivo
-        for Mac 15 writes a plain text of one line end, see :meth:`_text_from_word`).
+        for Mac 15 writes a plain text of one line end, see :mod:`.word_text`).
         """
         a = self.attributes(element)
         inline = child_text(element, "PlainTextContent")
@@ -301,10 +297,14 @@ class SourceParser:
             _inline_text(inline or "", source)
         else:
             loss = self._load_text(path, source, report=word is None)
-            if word is not None and loss is not None and not self._text_from_word(source, word):
+            if (
+                word is not None
+                and loss is not None
+                and not text_from_word(source, word, self.report)
+            ):
                 self.report.add(*loss)
         if word is not None and not source.text_lost and not source.text.strip():
-            self._text_from_word(source, word)
+            text_from_word(source, word, self.report)
         if nested:
             self._holder_extras(element, source)
         block = None if nested else read_block(element, self.shared)
@@ -392,47 +392,6 @@ class SourceParser:
         if report:
             self.report.add(*loss)
         return loss
-
-    def _text_from_word(self, source: RawSource, word: SourceFile) -> bool:
-        """Read ``source``'s text from its Word file, where its plain text is missing, unreadable
-        or empty; whether that worked.
-
-        NVivo for Mac 15 writes each source's plain text as a single line end and keeps the text
-        only in the .docx beside it. The text is read as qualcode's Word importer reads a .docx
-        (one line per paragraph, a table row's cells joined by tabs), with a warning naming the
-        file; the selections are then placed in it like in any other text. Where the Word file
-        cannot be read either, the report says why, and the selections' positions are lost.
-        """
-        from pathlib import Path
-
-        from qualcode.formats.docx.importer import read_docx
-
-        plain = source.text_lost or "the plain text is empty"
-        try:
-            result = read_docx(Path(word.name), data=word.data)
-            text = next(iter(result.project.documents)).text
-        except QualcodeError as error:
-            self.report.add(
-                f"texts that could not be read ({plain}, and its Word file could not be read: "
-                f"{error.message})",
-                f"{source.name} ({word.name})",
-            )
-            if not source.text_lost:
-                source.text_lost = f"{plain}, and its Word file could not be read"
-            return False
-        source.text, source.crlf_ends, source.text_lost = text, (), ""
-        source.origin = TextOrigin(newline="\n")
-        tables = (
-            "; the cells of a table row are separated by tabs (NVivo's own plain text puts "
-            "each on a line of its own, which counts the same)"
-            if "\t" in text
-            else ""
-        )
-        self.report.warn(
-            f"the text of {source.name!r} was read from its Word file {word.name!r} "
-            f"({plain}){tables}"
-        )
-        return True
 
     def _file(self, path: str, owner: str) -> SourceFile | None:
         name = internal_name(path)
