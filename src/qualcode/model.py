@@ -285,11 +285,16 @@ class TextOrigin:
 
 @attrs.frozen
 class Coder:
-    """A person or a machine that codes. Machine coders have ``machine=True``."""
+    """A person or a machine that codes. Machine coders have ``machine=True``.
+
+    ``initials`` is a short name as some programs keep one beside the full name (NVivo writes a
+    user's initials into REFI-QDA ``User/@id``); empty where there is none.
+    """
 
     id: str = attrs.field(converter=canonical_id)
     name: str
     machine: bool = False
+    initials: str = ""
 
 
 @attrs.frozen
@@ -409,6 +414,11 @@ class Coding:
 
     For non-text sources ``region`` holds the box or time range, and ``start``/``end`` the span of
     the source's text representation (0, 0 where there is none).
+
+    Where the program a coding came from keeps the coded passage apart from the coding (a
+    REFI-QDA selection holding a Coding), ``selected_by``/``selected_at`` say who marked the
+    passage and when, where that differs from the coding's ``coder_id``/``created`` (None
+    otherwise), and ``modified_by``/``modified_at`` who last changed the passage and when.
     """
 
     id: str = attrs.field(converter=canonical_id)
@@ -420,6 +430,10 @@ class Coding:
     created: dt.datetime | None = None
     provenance: Provenance = MANUAL
     region: Region | None = None
+    selected_by: str | None = None
+    selected_at: dt.datetime | None = None
+    modified_by: str | None = None
+    modified_at: dt.datetime | None = None
 
 
 @attrs.frozen

@@ -9,6 +9,7 @@ give the same project and the same report. Writing: selections rendered as text
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import itertools
 import tempfile
 import uuid
@@ -189,8 +190,11 @@ def test_common_shape_is_read_by_columns(tmp_path: Path) -> None:
     assert blocks == [True]
     assert [c.code_id for c in result.project.codings] == [CODES[n % 2] for n in range(5)]
     assert {c.coder_id for c in result.project.codings} == {USERS[0]}
-    changed = [loss for loss in result.report.losses if "who last changed" in loss.what]
-    assert [loss.count for loss in changed] == [5]
+    # who last changed each selection and when is kept (issue 11), not reported lost
+    changed = {c.modified_at for c in result.project.codings}
+    assert changed == {dt.datetime(2024, 3, 2, 9, tzinfo=dt.UTC)}
+    assert {c.modified_by for c in result.project.codings} == {None}
+    assert result.report.lossless, result.report.lines()
 
 
 def test_nvivo_sample_reads_the_same_both_ways(nvivo_sample: Path) -> None:

@@ -374,8 +374,10 @@ def test_converted_colours_are_reported(tmp_path: Path) -> None:
         "#00ff00",
     ]
     lost = {loss.what: loss.count for loss in result.report}
+    assert {(kept.what, kept.kept_as): kept.count for kept in result.report.kept} == {
+        ("colours written as rgb()", "#RRGGBB"): 2
+    }
     assert lost == {
-        "colours written as rgb() (converted to #RRGGBB)": 2,
         "colours written as #AARRGGBB (converted to #RRGGBB, transparency dropped)": 1,
         "colours written as rgba() (converted to #RRGGBB, transparency dropped)": 1,
     }

@@ -96,6 +96,14 @@ def encode_project(project: Project) -> dict[str, Any]:
             item["provenance"] = index
         if coding.region is not None:
             item["region"] = encode_value(coding.region)
+        if coding.selected_by is not None:
+            item["selected_by"] = coding.selected_by
+        if coding.selected_at is not None:
+            item["selected_at"] = coding.selected_at.isoformat()
+        if coding.modified_by is not None:
+            item["modified_by"] = coding.modified_by
+        if coding.modified_at is not None:
+            item["modified_at"] = coding.modified_at.isoformat()
         codings.append(item)
     data: dict[str, Any] = {
         "format": FORMAT_NAME,
@@ -154,10 +162,14 @@ _CODING_FIELDS: dict[str, Any] = {
     "created": str | None,
     "provenance": int,
     "region": Region | None,
+    "selected_by": str | None,
+    "selected_at": str | None,
+    "modified_by": str | None,
+    "modified_at": str | None,
 }
-"""A coding's members in the compact layout (``created`` is a plain ISO 8601 string and
-``provenance`` an index into the provenance table), in the order of the fields of
-:class:`~qualcode.model.Coding` (a test checks it)."""
+"""A coding's members in the compact layout (``created``, ``selected_at`` and ``modified_at`` are
+plain ISO 8601 strings and ``provenance`` an index into the provenance table), in the order of
+the fields of :class:`~qualcode.model.Coding` (a test checks it)."""
 
 
 def entity_label(section: str, raw: Any, index: int) -> str:
@@ -188,9 +200,9 @@ def _check_coding(raw: Any, provenances: int) -> None:
             if type(value) is not int or not 0 <= value < provenances:
                 wanted = f"an index into provenances (0 to {provenances - 1})"
                 raise BadValueError(key, f"must be {wanted}, not {show(value)}")
-        elif key == "created":
+        elif key in ("created", "selected_at", "modified_at"):
             if value is not None:
-                _created(value)
+                _created(value, key)
         else:
             try:
                 decode_value(value, hint)
@@ -201,12 +213,12 @@ def _check_coding(raw: Any, provenances: int) -> None:
             raise missing_field(key)
 
 
-def _created(value: Any) -> dt.datetime:
+def _created(value: Any, key: str = "created") -> dt.datetime:
     try:
         return dt.datetime.fromisoformat(value)
     except (TypeError, ValueError):
         raise BadValueError(
-            "created", f"must be an ISO 8601 date-time string, not {show(value)}"
+            key, f"must be an ISO 8601 date-time string, not {show(value)}"
         ) from None
 
 
@@ -235,6 +247,10 @@ def _decode_coding(
         created = get("created")
         region = get("region")
         index = get("provenance", 0)
+        selected_by = get("selected_by")
+        selected_at = get("selected_at")
+        modified_by = get("modified_by")
+        modified_at = get("modified_at")
         if (
             type(start) is not int
             or type(end) is not int
@@ -249,10 +265,18 @@ def _decode_coding(
             + (created is not None)
             + (region is not None)
             + ("provenance" in raw)
+            + (selected_by is not None)
+            + (selected_at is not None)
+            + (modified_by is not None)
+            + (modified_at is not None)
         ):
             raise _UnusualCodingError
         if coder_id is not None:
             coder_id = shared[coder_id]
+        if selected_by is not None:
+            selected_by = shared[selected_by]
+        if modified_by is not None:
+            modified_by = shared[modified_by]
         return Coding(  # by position, in the order of _CODING_FIELDS: faster than by name
             coding_id,
             document_id,
@@ -263,6 +287,10 @@ def _decode_coding(
             dt.datetime.fromisoformat(created) if created is not None else None,
             provenances[index],
             _decode_region(region) if region is not None else None,
+            selected_by,
+            dt.datetime.fromisoformat(selected_at) if selected_at is not None else None,
+            modified_by,
+            dt.datetime.fromisoformat(modified_at) if modified_at is not None else None,
         )
     except (_UnusualCodingError, KeyError, TypeError, ValueError, AttributeError, IndexError):
         pass
@@ -281,6 +309,8 @@ def _decode_checked_coding(
     get = raw.get
     document_id, code_id, coder_id = raw["document_id"], raw["code_id"], get("coder_id")
     created, region = get("created"), get("region")
+    selected_by, selected_at = get("selected_by"), get("selected_at")
+    modified_by, modified_at = get("modified_by"), get("modified_at")
     return Coding(
         id=raw["id"],
         document_id=shared.get(document_id, document_id),
@@ -291,6 +321,10 @@ def _decode_checked_coding(
         created=_created(created) if created is not None else None,
         provenance=provenances[get("provenance", 0)],
         region=_decode_region(region) if region is not None else None,
+        selected_by=shared.get(selected_by, selected_by) if selected_by is not None else None,
+        selected_at=_created(selected_at, "selected_at") if selected_at is not None else None,
+        modified_by=shared.get(modified_by, modified_by) if modified_by is not None else None,
+        modified_at=_created(modified_at, "modified_at") if modified_at is not None else None,
     )
 
 

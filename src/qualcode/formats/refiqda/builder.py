@@ -363,18 +363,23 @@ class ProjectBuilder(RelationsBuilder):
                 first, last = span(start, end)
                 starts.append(first)
                 ends.append(last)
-        made = list(
-            map(
-                Coding,
-                block.coding_ids,
-                itertools.repeat(document.id),
-                block.code_ids,
-                starts,
-                ends,
-                block.coder_ids,
-                block.created,
-            )
-        )
+        columns = [
+            block.coding_ids,
+            itertools.repeat(document.id),
+            block.code_ids,
+            starts,
+            ends,
+            block.coder_ids,
+            block.created,
+        ]
+        more = (block.selected_by, block.selected_at, block.modified_by, block.modified_at)
+        if any(values is not None for values in more):
+            columns += [  # by position, in the order of Coding's fields
+                itertools.repeat(MANUAL),
+                itertools.repeat(None),
+                *(itertools.repeat(None) if values is None else values for values in more),
+            ]
+        made = list(map(Coding, *columns))
         stored = self.stored
         if stored:
             made = [self.merged(c) if c.id in stored else c for c in made]
@@ -391,6 +396,7 @@ class ProjectBuilder(RelationsBuilder):
         self.selection_documents[selection.guid] = document.id
         for raw in selection.codings:
             coder_id = raw.coder_id or selection.coder_id
+            outer_user, outer_time = selection.coder_id, selection.created
             if coder_id is not None and coder_id not in self.project.coders:
                 self.add(Coder(coder_id, f"user {coder_id[:8]}"), "user")
                 self.report.warn(f"coder {coder_id} is not among the users; added as a user")
@@ -404,6 +410,14 @@ class ProjectBuilder(RelationsBuilder):
                 created=raw.created or selection.created,
                 provenance=MANUAL,
                 region=selection.region,
+                selected_by=outer_user
+                if raw.coder_id and outer_user not in (None, "", raw.coder_id)
+                else None,
+                selected_at=outer_time
+                if raw.created and outer_time not in (None, raw.created)
+                else None,
+                modified_by=selection.modified_by,
+                modified_at=selection.modified_at,
             )
             made.append(self.merged(coding))
             for note in raw.note_refs:
@@ -429,6 +443,8 @@ class ProjectBuilder(RelationsBuilder):
                     target_ids=(document.id, *coding_ids),
                     start=memo_span[0],
                     end=memo_span[1],
+                    modified_by=selection.modified_by,
+                    modified_at=selection.modified_at,
                 )
             )
         elif not (coding_ids or selection.note_refs or selection.guid in self.referenced):

@@ -30,7 +30,7 @@ _REFERENCES: dict[type, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]
     Document: (("case_id", "created_by", "modified_by"), (), ("attributes",)),
     Code: (("parent_id", "created_by", "modified_by"), (), ()),
     Theme: (("parent_id",), ("code_ids",), ()),
-    Coding: (("document_id", "code_id", "coder_id"), (), ()),
+    Coding: (("document_id", "code_id", "coder_id", "selected_by", "modified_by"), (), ()),
     Memo: (("created_by", "modified_by"), ("target_ids",), ()),
     Set: ((), ("member_ids",), ()),
     Link: (("origin_id", "target_id"), (), ()),

@@ -1,7 +1,10 @@
 """The REFI-QDA importers and exporters, registered as a built-in plugin.
 
 ``qdpx``: a whole project in a ZIP; ``qde``: the project XML alone (texts inline); ``qdc``: a
-codebook. Exporters take ``target`` (spec, nvivo, atlasti, maxqda, qualcoder).
+codebook. Exporters take ``target`` (spec, nvivo, atlasti, maxqda, qualcoder): the program whose
+reading rules the file follows. Without it, a project keeps the profile of the program it came
+from (its ``origin``: a project read from NVivo is written for NVivo), and any other project is
+written by the standard. The report names the target written (:attr:`LossReport.target`).
 """
 
 from __future__ import annotations
@@ -22,14 +25,19 @@ from qualcode.formats.refiqda.container import (
     write_qdpx,
 )
 from qualcode.formats.refiqda.guid_ids import guid_map, rekeyed
+from qualcode.formats.refiqda.positions import target_for_origin
 from qualcode.formats.refiqda.reader import QdeReader
-from qualcode.formats.refiqda.targets import TARGETS, get_target
+from qualcode.formats.refiqda.targets import DEFAULT_TARGET, TARGETS, Target, get_target
 from qualcode.formats.refiqda.writer import QdeWriter
 from qualcode.hookspecs import hookimpl
 from qualcode.losses import LossReport
 from qualcode.project import Project
 
-_TARGET_HELP = "the program to write for: " + ", ".join(TARGETS) + " (default: spec)"
+_TARGET_HELP = (
+    "the program to write for: "
+    + ", ".join(TARGETS)
+    + " (default: the program the project came from, else spec)"
+)
 
 
 def _version() -> str:
@@ -137,12 +145,31 @@ class QdcImporter(Importer):
         return ImportResult(read_codebook(require_file(path), report), report)
 
 
+def chosen_target(project: Project, options: dict[str, Any]) -> tuple[Target, str]:
+    """The target to write ``project`` for, and why, in words.
+
+    The ``target`` option when given; else the profile of the program the project came from
+    (:func:`.positions.target_for_origin` of ``project.origin``), so that a project read from
+    NVivo goes back with NVivo's position counting; else the standard.
+    """
+    given = options.get("target")
+    if given is not None and str(given).strip():
+        return get_target(_export_target(options)), "as asked"
+    _export_target(options)  # refuses unknown options
+    name = target_for_origin(project.origin)
+    if name in TARGETS and name != DEFAULT_TARGET:
+        return TARGETS[name], f"the program the project came from, {project.origin.strip()!r}"
+    return TARGETS[DEFAULT_TARGET], "the default: the project did not come from another program"
+
+
 def _writer(project: Project, options: dict[str, Any], *, container: bool) -> QdeWriter:
-    """The project writer for the target the options name."""
-    target = get_target(_export_target(options))
+    """The project writer for the target the options name (see :func:`chosen_target`)."""
+    target, why = chosen_target(project, options)
     ids = guid_map(project)
     writer = QdeWriter(rekeyed(project, ids), target, container=container, version=_version())
     writer.extras.ids = {guid: original for original, guid in ids.items()}
+    writer.report.target = target.name
+    writer.report.written_for = f"{target.label} (target {target.name}; {why})"
     return writer
 
 

@@ -76,6 +76,32 @@ def is_qualcode_origin(origin: str) -> bool:
     return _QUALCODE.match(origin.strip()) is not None
 
 
+def target_for_origin(origin: str) -> str:
+    """The name of the write target for the program a project came from (``Project/@origin``).
+
+    NVivo (Windows and Mac): ``nvivo``; ATLAS.ti, MAXQDA, QualCoder: theirs; a file qualcode
+    wrote: the target named in its origin. Anything else (no origin, an unknown program):
+    ``spec``, the standard.
+    """
+    lowered = origin.lower()
+    if is_qualcode_origin(origin):
+        match = _QUALCODE_TARGET.search(lowered)
+        return match.group(1) if match is not None else "spec"
+    for needle, name in _ORIGIN_TARGETS:
+        if needle in lowered:
+            return name
+    return "spec"
+
+
+_ORIGIN_TARGETS = (
+    ("nvivo", "nvivo"),
+    ("atlas", "atlasti"),
+    ("maxqda", "maxqda"),
+    ("qualcoder", "qualcoder"),
+)
+"""What a producer's ``origin`` contains -> its write target, in the order they are tried."""
+
+
 def convention_for_origin(origin: str) -> Convention:
     """The convention a producer is known to use, from ``Project/@origin``.
 

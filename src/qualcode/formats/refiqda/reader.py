@@ -165,7 +165,10 @@ class QdeReader:
     def _users(self, element: Element) -> None:
         for user in children(element, "User"):
             a = self.a(user)
-            self.coders.append(Coder(id=a.guid(), name=a.text("name") or a.text("id")))
+            initials = a.text("id")  # NVivo writes a user's initials here
+            self.coders.append(
+                Coder(id=a.guid(), name=a.text("name") or initials, initials=initials)
+            )
 
     def _codebook(self, element: Element) -> None:
         for codes in children(element, "Codes"):
@@ -350,7 +353,7 @@ def _color(value: str | None, report: LossReport) -> str | None:
                 "colours written as rgba() (converted to #RRGGBB, transparency dropped)", "colors"
             )
         else:
-            report.add("colours written as rgb() (converted to #RRGGBB)", "colors")
+            report.add("colours written as rgb()", "colors", kept_as="#RRGGBB")
         return f"#{red:02x}{green:02x}{blue:02x}"
     report.add(f"colours in an unknown form (e.g. {text!r})", "colors")
     return None

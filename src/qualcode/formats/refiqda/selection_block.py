@@ -26,7 +26,10 @@ class SelectionBlock:
     """Plain-text selections of one source with one coding each, as parallel columns.
 
     Positions are still in the producer's unit; ``created`` is the coding's time, else the
-    selection's; ``coder_ids`` the coding's user, else the selection's.
+    selection's; ``coder_ids`` the coding's user, else the selection's. ``modified_by`` and
+    ``modified_at`` are who last changed each selection and when, and ``selected_by`` and
+    ``selected_at`` who made each selection and when where its coding says otherwise; each is
+    None where no selection of the block has one.
     """
 
     selection_ids: list[str]
@@ -37,6 +40,10 @@ class SelectionBlock:
     code_ids: list[str]
     coder_ids: list[str | None]
     created: list[dt.datetime | None]
+    modified_by: list[str | None] | None = None
+    modified_at: list[dt.datetime | None] | None = None
+    selected_by: list[str | None] | None = None
+    selected_at: list[dt.datetime | None] | None = None
 
     def __len__(self) -> int:
         return len(self.starts)
@@ -65,12 +72,17 @@ class _Queries:
             f" and not({coding}[count(*) != 1]) and count({coding}/{p}CodeRef) = count({sel})"
         )
         self.any_changed = query(f"boolean({sel}/@modifiedDateTime | {sel}/@modifyingUser)")
-        self.changed = query(
-            f"count({sel}[string(@modifiedDateTime) != '' or string(@modifyingUser) != ''])"
-        )
         self.selection = {
             name: query(f"{sel}/@{name}")
-            for name in ("guid", "name", "startPosition", "endPosition", "creatingUser")
+            for name in (
+                "guid",
+                "name",
+                "startPosition",
+                "endPosition",
+                "creatingUser",
+                "modifyingUser",
+                "modifiedDateTime",
+            )
         }
         self.selection_created = query(f"{sel}/@creationDateTime")
         self.coding = {name: query(f"{coding}/@{name}") for name in ("guid", "creatingUser")}
@@ -133,13 +145,10 @@ def _shared_guids(values: list[str], shared: dict[str, str]) -> list[str]:
     return list(map(shared.setdefault, values, values))
 
 
-def read_block(
-    element: Element, changed: list[int], shared: dict[str, str]
-) -> SelectionBlock | None:
+def read_block(element: Element, shared: dict[str, str]) -> SelectionBlock | None:
     """The selections of a TextSource-like ``element`` as a block, or None to read them slowly.
 
-    ``changed`` gets the number of selections that say who last changed them (a loss the
-    caller reports); ``shared`` interns code and coder GUIDs so equal ones share one string.
+    ``shared`` interns code and coder GUIDs so equal ones share one string.
     """
     queries = _queries(element)
     count = int(queries.count(element))
@@ -174,22 +183,28 @@ def read_block(
         ends = list(map(int, ends_text)) if ends_text else starts[:]
     except ValueError:
         return None
-    # a selection's user and time count only where its coding has none (or an unreadable one)
+    # a selection's user and time stand for its coding's where that has none (or an unreadable
+    # one), and are kept apart where the coding has its own and they differ
+    # (two columns cost less than asking libxml2 whether any selection differs from its coding)
+    selection_users = column(queries.selection["creatingUser"])
+    selection_times = column(queries.selection_created)
+    if selection_users is None or selection_times is None:
+        return None
     coders: list[str | None]
     if coding_users and all(map(str.strip, coding_users)):
         coders = list(_shared_guids(coding_users, shared))
     else:
-        selection_users = column(queries.selection["creatingUser"])
-        if selection_users is None:
-            return None
         coders = _coders(coding_users, selection_users, count, shared)
     created = _all_times(coding_times)
     if created is None:
-        selection_times = column(queries.selection_created)
-        if selection_times is None:
-            return None
         created = _times(coding_times, selection_times, count)
-    changed.append(int(queries.changed(element)) if queries.any_changed(element) else 0)
+    modifiers: list[str] | None = []
+    modified_times: list[str] | None = []
+    if queries.any_changed(element):
+        modifiers = column(queries.selection["modifyingUser"])
+        modified_times = column(queries.selection["modifiedDateTime"])
+        if modifiers is None or modified_times is None:
+            return None
     selection_ids, coding_ids = _block_ids(selection_ids, coding_ids, count)
     return SelectionBlock(
         selection_ids=selection_ids,
@@ -200,7 +215,61 @@ def read_block(
         code_ids=_shared_guids(code_ids, shared),
         coder_ids=coders,
         created=created,
+        modified_by=_modifiers(modifiers, shared) if modifiers else None,
+        modified_at=_modified_times(modified_times) if modified_times else None,
+        selected_by=_other_users(coding_users, selection_users, shared),
+        selected_at=_other_times(coding_times, selection_times),
     )
+
+
+def _other_users(
+    coding_users: list[str], selection_users: list[str], shared: dict[str, str]
+) -> list[str | None] | None:
+    """Each selection's user where its coding names another one; None when none does."""
+    if not coding_users or not selection_users or coding_users == selection_users:
+        return None
+    found: list[str | None] = []
+    for own, outer in zip(coding_users, selection_users, strict=True):
+        other = None
+        if own.strip() and outer.strip():
+            outer_guid = guid_of(outer)
+            if guid_of(own) != outer_guid:
+                other = shared.setdefault(outer_guid, outer_guid)
+        found.append(other)
+    return found if any(value is not None for value in found) else None
+
+
+def _other_times(
+    coding_times: list[str], selection_times: list[str]
+) -> list[dt.datetime | None] | None:
+    """Each selection's time where its coding has another readable one; None when none has."""
+    if not coding_times or not selection_times or coding_times == selection_times:
+        return None
+    found: list[dt.datetime | None] = []
+    for own, outer in zip(coding_times, selection_times, strict=True):
+        mine = parse_datetime(own) if own else None
+        theirs = parse_datetime(outer) if outer else None
+        found.append(theirs if mine is not None and theirs is not None and mine != theirs else None)
+    return found if any(value is not None for value in found) else None
+
+
+def _modifiers(values: list[str], shared: dict[str, str]) -> list[str | None]:
+    """Who last changed each selection: canonical and shared GUIDs, None where blank."""
+    if all(map(str.strip, values)):
+        return list(_shared_guids(values, shared))
+    result: list[str | None] = []
+    for value in values:
+        guid = guid_of(value) if value.strip() else None
+        result.append(None if guid is None else shared.setdefault(guid, guid))
+    return result
+
+
+def _modified_times(values: list[str]) -> list[dt.datetime | None]:
+    """When each selection was last changed (None where blank or unreadable)."""
+    try:
+        return list(map(dt.datetime.fromisoformat, values))
+    except ValueError:
+        return [parse_datetime(value) if value else None for value in values]
 
 
 def _coders(

@@ -239,8 +239,7 @@ class SourceWriter(XmlWriter):
                     name=_quote_name(text[coding.start : coding.end]),
                     startPosition=str(start),
                     endPosition=str(end),
-                    creatingUser=coding.coder_id,
-                    creationDateTime=self._time(coding.created),
+                    **self._selection_history(coding),
                 )
                 self._coding(selection, coding)
             return
@@ -276,6 +275,18 @@ class SourceWriter(XmlWriter):
                 made = f' creatingUser="{coder}"'
             else:
                 made = ""
+            changed = made
+            if (
+                coding.modified_by is not None
+                or coding.modified_at is not None
+                or coding.selected_by is not None
+                or coding.selected_at is not None
+            ):
+                changed = "".join(
+                    f' {name}="{attribute(value)}"'
+                    for name, value in self._selection_history(coding).items()
+                    if value is not None
+                )
             if not identity:
                 start, end = to_external(start), to_external(end)
             notes = ""
@@ -286,13 +297,25 @@ class SourceWriter(XmlWriter):
                 )
             parts.append(
                 f'<PlainTextSelection guid="{selection_id}" name="{name}"'
-                f' startPosition="{start}" endPosition="{end}"{made}>'
+                f' startPosition="{start}" endPosition="{end}"{changed}>'
                 f'{inner}<Coding guid="{coding_id}"{made}>'
                 f'{innermost}<CodeRef targetGUID="{coding.code_id}"/>{notes}'
                 f"{inner}</Coding>{indent}</PlainTextSelection>"
             )
         written.extend(coding.id for coding in codings)
         self.spliced.place(element, indent.join(parts))
+
+    def _selection_history(self, coding: Coding) -> dict[str, str | None]:
+        """Who made a coding's selection and when, and who last changed it and when: the
+        selection's own where the coding keeps them (see :class:`~qualcode.model.Coding`), else
+        the coding's."""
+        selected_by = self._user(coding.selected_by)
+        return {
+            "creatingUser": coding.coder_id if selected_by is None else selected_by,
+            "creationDateTime": self._time(coding.selected_at or coding.created),
+            "modifyingUser": self._user(coding.modified_by),
+            "modifiedDateTime": self._time(coding.modified_at),
+        }
 
     def _media_body(
         self,
@@ -331,8 +354,7 @@ class SourceWriter(XmlWriter):
                 selection_name,
                 guid=self._selection_of[coding.id],
                 **{k: str(round(v)) for k, v in attributes.items()},
-                creatingUser=coding.coder_id,
-                creationDateTime=self._time(coding.created),
+                **self._selection_history(coding),
             )
             self._coding(selection, coding)
         if kind is SourceKind.PDF and has_text:
@@ -366,8 +388,9 @@ class SourceWriter(XmlWriter):
                 self.extras.put(coding.id, {extras.TEXT_TWIN: self._selection_of[twin.id]})
         if twins:
             self._tool_loss(
-                "PDF box codings that also span text (written as a box and a text passage)",
+                "PDF box codings that also span text",
                 len(twins),
+                kept_as="a box and a separate text passage",
             )
         return twins
 
@@ -405,8 +428,7 @@ class SourceWriter(XmlWriter):
                     guid=self._selection_of[item_id],
                     fromSyncPoint=from_id,
                     toSyncPoint=to_id,
-                    creatingUser=item.coder_id,
-                    creationDateTime=self._time(item.created),
+                    **self._selection_history(item),
                 )
                 self._coding(selection, item)
             else:

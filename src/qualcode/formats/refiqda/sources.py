@@ -16,6 +16,7 @@ import attrs
 
 from qualcode.errors import TextEncodingError
 from qualcode.formats.refiqda.selection_block import SelectionBlock, read_block
+from qualcode.formats.refiqda.word_text import is_word_file, text_from_word
 from qualcode.formats.refiqda.xml import (
     Attributes,
     Element,
@@ -52,8 +53,6 @@ _REGION_SELECTIONS = frozenset(
     {"PDFSelection", "PictureSelection", "AudioSelection", "VideoSelection"}
 )
 
-_CHANGED_SELECTIONS = "who last changed a selection and when (the model keeps who made it)"
-
 FileResolver = Callable[[str], bytes | None]
 """Returns an internal file's bytes by its name, or None when it is missing."""
 
@@ -86,6 +85,8 @@ class RawSelection:
     merged with its text twin, see :mod:`.twins`); a selection without a region always does."""
     missing: tuple[str, ...] = ()
     """Position attributes the selection lacked (or had empty), read as :data:`ASSUMED` says."""
+    modified_by: str | None = None
+    modified_at: dt.datetime | None = None
 
 
 ASSUMED = {
@@ -160,6 +161,10 @@ def _missing_warnings(name: str, missing: dict[str, list[str]]) -> list[str]:
     return warnings
 
 
+def _has_selections(source: RawSource) -> bool:
+    return bool(source.selections) or (source.block is not None and len(source.block) > 0)
+
+
 def internal_name(path: str) -> str | None:
     """The internal file name of a path attribute, or None for files outside the project."""
     value = path.strip()
@@ -201,10 +206,16 @@ class SourceParser:
             modified_at=a.datetime("modifiedDateTime"),
         )
         if kind is SourceKind.TEXT:
-            self._text(element, source)
             rich = a.optional("richTextPath")
-            if rich:
-                source.source_file = self._file(rich, source.name)
+            word = self._file(rich, source.name) if rich else None
+            self._text(element, source, word=word if is_word_file(word) else None)
+            source.source_file = word
+            if not (source.text.strip() or source.text_lost) and _has_selections(source):
+                source.text_lost = "its plain text is empty" + (
+                    ", and its rich text is not a Word file qualcode reads"
+                    if word is not None and word.data is not None
+                    else ", and the project holds no rich text (.docx) to read it from"
+                )
         else:
             source.source_file = self._media_file(a, source.name)
             self._media(element, source)
@@ -263,11 +274,20 @@ class SourceParser:
 
     # -- text ------------------------------------------------------------------------------
 
-    def _text(self, element: Element, source: RawSource, *, nested: bool = False) -> None:
+    def _text(
+        self,
+        element: Element,
+        source: RawSource,
+        *,
+        nested: bool = False,
+        word: SourceFile | None = None,
+    ) -> None:
         """Read a TextSourceType element's text and plain-text selections into ``source``.
 
         ``nested``: the element is a PDF representation or picture description, whose note
-        references belong to the source.
+        references belong to the source. ``word``: the source's rich text, a Word file the
+        archive holds, to read the text from where the plain text is missing or empty (NVivo
+        for Mac 15 writes a plain text of one line end, see :mod:`.word_text`).
         """
         a = self.attributes(element)
         inline = child_text(element, "PlainTextContent")
@@ -276,16 +296,21 @@ class SourceParser:
         if inline or not path:
             _inline_text(inline or "", source)
         else:
-            self._load_text(path, source)
+            loss = self._load_text(path, source, report=word is None)
+            if (
+                word is not None
+                and loss is not None
+                and not text_from_word(source, word, self.report)
+            ):
+                self.report.add(*loss)
+        if word is not None and not source.text_lost and not source.text.strip():
+            text_from_word(source, word, self.report)
         if nested:
             self._holder_extras(element, source)
-        changed: list[int] = []
-        block = None if nested else read_block(element, changed, self.shared)
+        block = None if nested else read_block(element, self.shared)
         missing: dict[str, list[str]] = {name: [] for name in ASSUMED}
         if block is not None:
             source.block = block
-            if changed[0]:
-                self.report.add(_CHANGED_SELECTIONS, count=changed[0])
             loose = sum(1 for _ in element.iterchildren("{*}Coding"))
             first = next(element.iterchildren("{*}PlainTextSelection"), None)
             if first is not None and "endPosition" in _missing_positions(first):
@@ -341,26 +366,32 @@ class SourceParser:
             f"PlainTextContent; {used}"
         )
 
-    def _load_text(self, path: str, source: RawSource) -> None:
+    def _load_text(
+        self, path: str, source: RawSource, *, report: bool = True
+    ) -> tuple[str, str] | None:
+        """Read the text file ``path`` into ``source``; returns the loss ``(what, where)`` when
+        it cannot be read, also recorded in the report unless ``report`` is false."""
         name = internal_name(path)
         if name is None:
-            self.report.add("texts kept outside the project (not read)", source.name)
+            loss = ("texts kept outside the project (not read)", source.name)
             source.text_lost = "the text is kept outside the project"
-            return
-        data = self.resolve(name)
-        if data is None:
-            self.report.add("source files missing from the project", f"{source.name} ({name})")
+        elif (data := self.resolve(name)) is None:
+            loss = ("source files missing from the project", f"{source.name} ({name})")
             source.text_lost = "the text file is missing"
-            return
-        try:
-            decoded = decode(data, f"{self.label}!{name}")
-        except TextEncodingError as error:
-            self.report.add(f"texts that could not be decoded ({error.message})", source.name)
-            source.text_lost = "the text could not be decoded"
-            return
-        source.text = decoded.text
-        source.origin = decoded.origin
-        source.crlf_ends = decoded.crlf_ends
+        else:
+            try:
+                decoded = decode(data, f"{self.label}!{name}")
+            except TextEncodingError as error:
+                loss = (f"texts that could not be decoded ({error.message})", source.name)
+                source.text_lost = "the text could not be decoded"
+            else:
+                source.text = decoded.text
+                source.origin = decoded.origin
+                source.crlf_ends = decoded.crlf_ends
+                return None
+        if report:
+            self.report.add(*loss)
+        return loss
 
     def _file(self, path: str, owner: str) -> SourceFile | None:
         name = internal_name(path)
@@ -386,8 +417,7 @@ class SourceParser:
         except ValueError:
             return self.selection(element, positions=True)
         missing = () if start_text and end_text else _missing_positions(element)
-        if get("modifiedDateTime") or get("modifyingUser"):
-            self.report.add(_CHANGED_SELECTIONS)
+        modifier, modified = get("modifyingUser"), get("modifiedDateTime")
         codings, note_refs, description = self._selection_children(element)
         guid = get("guid")
         user = get("creatingUser")
@@ -404,6 +434,8 @@ class SourceParser:
             coder_id=guid_of(user) if user else None,
             created=parse_datetime(created) if created else None,
             missing=missing,
+            modified_by=guid_of(modifier) if modifier and modifier.strip() else None,
+            modified_at=parse_datetime(modified) if modified else None,
         )
 
     def selection(self, element: Element, *, positions: bool) -> RawSelection:
@@ -438,8 +470,6 @@ class SourceParser:
             begin = a.integer("begin", 0)
             region = MediaRange(begin, a.integer("end", begin))
         codings, note_refs, description = self._selection_children(element)
-        if element.get("modifiedDateTime") or element.get("modifyingUser"):
-            self.report.add(_CHANGED_SELECTIONS)
         return RawSelection(
             guid=a.optional_guid("guid") or new_id(),
             name=a.text("name"),
@@ -454,6 +484,8 @@ class SourceParser:
             from_sync=a.optional_guid("fromSyncPoint") if transcript else None,
             to_sync=a.optional_guid("toSyncPoint") if transcript else None,
             missing=missing,
+            modified_by=a.optional_guid("modifyingUser"),
+            modified_at=a.datetime("modifiedDateTime"),
         )
 
     def _selection_children(self, element: Element) -> tuple[list[RawCoding], list[str], str]:

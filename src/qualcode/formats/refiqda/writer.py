@@ -65,7 +65,7 @@ class QdeWriter(SourceWriter):
         if len(project.coders):
             users = self.sub(root, "Users")
             for coder in project.coders:
-                self.sub(users, "User", guid=coder.id, name=coder.name)
+                self.sub(users, "User", guid=coder.id, name=coder.name, id=coder.initials or None)
         self._codebook(root)
         self._variables(root)
         self._cases(root)
@@ -336,14 +336,16 @@ class QdeWriter(SourceWriter):
         project = self.project
         where = target.label  # these are shown approximately by other tools
         if len(project.themes):
-            self.report.add("themes (shown as sets of codes)", where, len(project.themes))
+            self.report.add("themes", where, len(project.themes), kept_as="sets of codes")
         fielded = [
             c
             for c in project.codes
             if c.inclusion or c.exclusion or c.examples or c.origin or c.status.value != "active"
         ]
         if fielded:
-            self.report.add("codebook fields (shown inside code descriptions)", where, len(fielded))
+            self.report.add(
+                "codebook fields", where, len(fielded), kept_as="text in the code's description"
+            )
         machine = sum(1 for c in project.codings if c.provenance.method.value != "manual")
         if machine:
             self.report.add("provenance of machine codings", where, machine)
@@ -352,10 +354,10 @@ class QdeWriter(SourceWriter):
             self.report.add("paragraph and speaker-turn structure", where, structured)
         kinds = sum(1 for d in project.documents if d.kind.value != "other" or d.time_point)
         if kinds:
-            self.report.add("document kinds and time points (shown as variables)", where, kinds)
+            self.report.add("document kinds and time points", where, kinds, kept_as="variables")
         machines = sum(1 for coder in project.coders if coder.machine)
         if machines:
-            self.report.add("machine coders (shown as ordinary users)", where, machines)
+            self.report.add("machine coders", where, machines, kept_as="ordinary users")
         dated = sum(
             1
             for c in project.codes
@@ -365,8 +367,8 @@ class QdeWriter(SourceWriter):
             self.report.add("who created and changed codes, and when", where, dated)
         if self._memo_links:
             self.report.add(
-                "memos attached to things other than codes, sources, codings and links"
-                " (shown as links from the note)",
+                "memos attached to things other than codes, sources, codings and links",
                 where,
                 len(self._memo_links),
+                kept_as="links from the note",
             )

@@ -157,10 +157,11 @@ class XmlWriter:
     def _user(value: str | None) -> str | None:
         return value if extras.is_guid(value) else None
 
-    def _tool_loss(self, what: str, count: int = 1) -> None:
-        """A loss for tools other than qualcode (qualcode reads it back from its data note)."""
+    def _tool_loss(self, what: str, count: int = 1, *, kept_as: str = "") -> None:
+        """A loss for tools other than qualcode (qualcode reads it back from its data note);
+        with ``kept_as``, the form those tools see it in instead."""
         if self.target.only_qualcode_reads:
-            self.report.add(what, self.target.label, count)
+            self.report.add(what, self.target.label, count, kept_as=kept_as)
 
     def _coding(self, parent: Element, coding: Coding) -> None:
         self.written_order["codings"].append(coding.id)
