@@ -8,6 +8,7 @@ a PDF box coding that also spans text gets a second one, in the PDF's text (see
 
 from __future__ import annotations
 
+import mimetypes
 import re
 from collections import defaultdict
 
@@ -28,6 +29,7 @@ from qualcode.model import (
     PdfRegion,
     PictureRegion,
     SourceKind,
+    TextOrigin,
 )
 from qualcode.text import OffsetMap
 
@@ -140,6 +142,12 @@ class SourceWriter(XmlWriter):
             extension = _extension(original.name)
             file_name = f"{document.id}.{extension}"
             self.files.append((file_name, original.data))
+            if (original.name, original.path, original.media_type) == (
+                file_name,
+                None,
+                mimetypes.guess_type(file_name)[0] or "",
+            ):  # read back as it is: the note need not describe it
+                self.restorable[document.id].add("source_file")
             return f"internal://{file_name}"
         if original.data is not None:
             self._keep_in_note(document, stored, "original files (a bare .qde cannot carry them)")
@@ -172,6 +180,11 @@ class SourceWriter(XmlWriter):
         form = WrittenText(text, self.target.convention, origin)
         if not form.exact:
             self.written_forms[document.id] = form
+        else:  # how the reader will decode it (see qualcode.text.decode, normalize_newlines)
+            line_end = origin.newline if origin is not None and "\n" in text else "\n"
+            self.read_back_origins[document.id] = TextOrigin(
+                had_bom=origin is not None and origin.had_bom, newline=line_end
+            )
         if form.marks_dropped:
             self.report.add("byte order marks at the start of texts (left out)", document.name)
         if not self.container:

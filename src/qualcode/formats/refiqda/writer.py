@@ -45,7 +45,9 @@ class QdeWriter(SourceWriter):
         """The .qde bytes in pieces, as :meth:`build` joins them."""
         project = self.project
         self._plan_memos()
-        origin = f"qualcode {self.version} (target: {self.target.name})"
+        origin = extras.written_origin(self.version, self.target.name, project.origin)
+        if extras.is_unsafe(project.origin):
+            origin = extras.written_origin(self.version, self.target.name, "")
         root = etree.Element(
             q("Project"),
             {
@@ -215,32 +217,36 @@ class QdeWriter(SourceWriter):
     # -- notes, links, sets ----------------------------------------------------------------
 
     def _notes(self, root: Element) -> None:
+        """The memos, each with a creation time: QualCoder's importer (refi.py, parse_notes)
+        stops on a note with neither ``creationDateTime`` nor ``modifiedDateTime``. A memo
+        without one gets :meth:`fallback_time` (its last change, else the project's, else the
+        export time), and qualcode's note remembers that it had none."""
         project = self.project
-        notes = self.sub(root, "Notes")
+        self._notes_element = notes = self.sub(root, "Notes")
         for memo in project.memos:
+            created = memo.created_at
+            if created is None:
+                created = self.fallback_time(memo.modified_at)
+                self.extras.put(memo.id, {"created_at": None})
             note = self.sub(
                 notes,
                 "Note",
                 guid=memo.id,
                 name=memo.name,
                 creatingUser=self._user(memo.created_by),
-                creationDateTime=self._time(memo.created_at),
+                creationDateTime=self._time(created),
                 modifyingUser=self._user(memo.modified_by),
                 modifiedDateTime=self._time(memo.modified_at),
             )
             self.text_child(note, "PlainTextContent", memo.text)
-        self._data_note = self.sub(
-            notes,
-            "Note",
-            guid=extras.derived_id(project.name, "qualcode data"),
-            name=extras.NOTE_NAME,
-        )
 
     def _finish_data_note(self) -> None:
-        """Fill qualcode's note once everything else is written."""
+        """Write qualcode's note, once everything else is written, if it carries anything the
+        XML cannot say and the options allow it; leave out an empty ``Notes``."""
         data = extras.collect(
             self.project, self.extras, self._descriptions, inline_text=not self.container
         )
+        extras.drop_described_code_fields(data, self.project, self._descriptions)
         for document_id, form in self.written_forms.items():
             stored = data.entities.get(document_id)
             if stored:
@@ -253,8 +259,49 @@ class QdeWriter(SourceWriter):
             data.variables["kind"] = self._kind_variable
         if self._time_variable is not None:
             data.variables["time_point"] = self._time_variable
-        assert self._data_note is not None
-        self.text_child(self._data_note, "PlainTextContent", data.to_json())
+        notes = self._notes_element
+        assert notes is not None
+        if self._needs_note(data):
+            if self.note_wanted:
+                self._write_data_note(notes, data)
+            else:
+                self.report.add(
+                    "details only qualcode's note keeps (the note was left out)",
+                    self.target.label,
+                    max(1, len(data.entities)),
+                )
+        if not len(notes):
+            notes.getparent().remove(notes)
+
+    def _write_data_note(self, notes: Element, data: extras.Extras) -> None:
+        project = self.project
+        note = self.sub(
+            notes,
+            "Note",
+            guid=extras.derived_id(project.name, "qualcode data"),
+            name=extras.NOTE_NAME,
+            creationDateTime=self._time(self.fallback_time()),
+        )
+        self.text_child(note, "Description", extras.note_description(self.target.label))
+        self.text_child(note, "PlainTextContent", data.to_json())
+        self.note_written = True
+
+    def _needs_note(self, data: extras.Extras) -> bool:
+        """Whether the note carries anything that reading the XML alone would not give back."""
+        if data.order or data.variables or data.real_links or data.ids or data.shared:
+            return True
+        if set(data.project) - {"origin"}:
+            return True
+        if "origin" in data.project and extras.is_unsafe(self.project.origin):
+            return True
+        read_back = self.read_back_origins
+        if any(d.text_origin != read_back.get(d.id) for d in self.project.documents):
+            return True
+        restorable, read_as_written = self.restorable, {"text_origin"}
+        return any(
+            not values.keys() <= restorable.get(entity_id, set()) | read_as_written
+            for entity_id, values in data.entities.items()
+        )
 
     def theme_descriptions(self) -> dict[str, str]:
         """Theme id -> the description text that marks its set as a theme."""
