@@ -175,20 +175,12 @@ class Extras:
         return {SHARED: at}
 
     def to_json(self) -> str:
-        data = {
-            "format": FORMAT,
-            "version": VERSION,
-            "target": self.target,
-            "project": self.project,
-            "variables": self.variables,
-            "real_links": self.real_links,
-            "order": self.order,
-            "entities": self.entities,
-        }
-        if self.shared:
-            data["shared"] = self.shared
-        if self.ids:
-            data["ids"] = self.ids
+        """The note's text: compact JSON, parts with nothing in them left out."""
+        data: dict[str, Any] = {"format": FORMAT, "version": VERSION, "target": self.target}
+        for name in ("project", "variables", "real_links", "order", "entities", "shared", "ids"):
+            value = getattr(self, name)
+            if value:
+                data[name] = value
         return json.dumps(data, ensure_ascii=True, separators=(",", ":"))
 
     @classmethod

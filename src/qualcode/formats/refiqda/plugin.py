@@ -18,7 +18,7 @@ from qualcode.formats.refiqda.container import DEFAULT_LIMITS, Limits, QdpxArchi
 from qualcode.formats.refiqda.guid_ids import guid_map, rekeyed
 from qualcode.formats.refiqda.reader import QdeReader
 from qualcode.formats.refiqda.targets import TARGETS, get_target
-from qualcode.formats.refiqda.writer import QdeWriter
+from qualcode.formats.refiqda.writer import NOTE_OPTION_HELP, QdeWriter, wants_note
 from qualcode.hookspecs import hookimpl
 from qualcode.losses import LossReport
 from qualcode.project import Project
@@ -150,9 +150,12 @@ class QdcImporter(Importer):
 
 def _writer(project: Project, options: dict[str, Any], *, container: bool) -> QdeWriter:
     """The project writer for the target the options name."""
-    target = get_target(_export_target(options))
+    target = get_target(_export_target(options, ("target", "qualcode_note")))
+    note = wants_note(options.get("qualcode_note"))
     ids = guid_map(project)
-    writer = QdeWriter(rekeyed(project, ids), target, container=container, version=_version())
+    writer = QdeWriter(
+        rekeyed(project, ids), target, container=container, version=_version(), note=note
+    )
     writer.extras.ids = {guid: original for original, guid in ids.items()}
     return writer
 
@@ -169,7 +172,7 @@ class QdpxExporter(Exporter):
     name = "qdpx"
     extensions = (".qdpx",)
     description = "REFI-QDA project (.qdpx), schema-valid, positions for the chosen target"
-    options = {"target": _TARGET_HELP}
+    options = {"target": _TARGET_HELP, "qualcode_note": NOTE_OPTION_HELP}
 
     def write(self, project: Project, path: Path, **options: Any) -> LossReport:
         writer = _writer(project, options, container=True)
@@ -188,7 +191,7 @@ class QdeExporter(Exporter):
     name = "qde"
     extensions = (".qde",)
     description = "REFI-QDA project XML alone (.qde), texts inline, no original files"
-    options = {"target": _TARGET_HELP}
+    options = {"target": _TARGET_HELP, "qualcode_note": NOTE_OPTION_HELP}
 
     def write(self, project: Project, path: Path, **options: Any) -> LossReport:
         writer = _writer(project, options, container=False)

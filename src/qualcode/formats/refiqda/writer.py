@@ -13,6 +13,7 @@ from collections import defaultdict
 
 from lxml import etree
 
+from qualcode.errors import OptionError
 from qualcode.formats.refiqda import descriptions, extras
 from qualcode.formats.refiqda.source_writer import SourceWriter
 from qualcode.formats.refiqda.writer_base import COLOR, VARIABLE_TYPES, check_code_depth, q
@@ -25,6 +26,26 @@ _DIRECTIONS = {
     LinkDirection.ONE_WAY: "OneWay",
     LinkDirection.BIDIRECTIONAL: "Bidirectional",
 }
+
+
+NOTE_OPTION_HELP = (
+    "auto (default): write qualcode's note only when the file cannot otherwise carry what"
+    " qualcode needs to read it back unchanged; no: never (what only the note keeps is"
+    " reported lost)"
+)
+_NOTE_CHOICES = {"auto": True, "yes": True, "true": True, "no": False, "false": False}
+
+
+def wants_note(value: object) -> bool:
+    """The ``qualcode_note`` option as a flag (None: the default, ``auto``)."""
+    if value is None or value is True:
+        return True
+    if value is False:
+        return False
+    choice = _NOTE_CHOICES.get(str(value).strip().lower())
+    if choice is None:
+        raise OptionError(f"qualcode_note must be auto or no, not {value!r}")
+    return choice
 
 
 class QdeWriter(SourceWriter):
@@ -247,6 +268,13 @@ class QdeWriter(SourceWriter):
             self.project, self.extras, self._descriptions, inline_text=not self.container
         )
         extras.drop_described_code_fields(data, self.project, self._descriptions)
+        for entity_id, fields in self.restorable.items():
+            values = data.entities.get(entity_id)
+            if values is not None:
+                for name in fields:
+                    values.pop(name, None)
+                if not values:
+                    del data.entities[entity_id]
         for document_id, form in self.written_forms.items():
             stored = data.entities.get(document_id)
             if stored:
@@ -265,11 +293,7 @@ class QdeWriter(SourceWriter):
             if self.note_wanted:
                 self._write_data_note(notes, data)
             else:
-                self.report.add(
-                    "details only qualcode's note keeps (the note was left out)",
-                    self.target.label,
-                    max(1, len(data.entities)),
-                )
+                self._report_note_left_out(data)
         if not len(notes):
             notes.getparent().remove(notes)
 
@@ -286,6 +310,31 @@ class QdeWriter(SourceWriter):
         self.text_child(note, "PlainTextContent", data.to_json())
         self.note_written = True
 
+    def _report_note_left_out(self, data: extras.Extras) -> None:
+        """What qualcode will not read back because its note was left out, beyond what the
+        target's own loss lines already name."""
+        where = f"{self.target.label}, without qualcode's note"
+        read_back = self.read_back_origins
+        recoded = sum(
+            1
+            for d in self.project.documents
+            if d.text_origin is not None and d.text_origin != read_back.get(d.id)
+        )
+        lines = [
+            ("how source texts were encoded (byte order mark, line ends)", recoded),
+            ("the order of codes and codings", 1 if data.order else 0),
+            ("ids that are not GUIDs (read back as the GUIDs written)", len(data.ids)),
+            (
+                "memos without a creation time (read back with the time written)",
+                sum(1 for m in self.project.memos if m.created_at is None),
+            ),
+        ]
+        for what, count in lines:
+            if count:
+                self.report.add(what, where, count)
+        if not any(count for _, count in lines):
+            self.report.add("other details only qualcode's note keeps", where)
+
     def _needs_note(self, data: extras.Extras) -> bool:
         """Whether the note carries anything that reading the XML alone would not give back."""
         if data.order or data.variables or data.real_links or data.ids or data.shared:
@@ -297,11 +346,8 @@ class QdeWriter(SourceWriter):
         read_back = self.read_back_origins
         if any(d.text_origin != read_back.get(d.id) for d in self.project.documents):
             return True
-        restorable, read_as_written = self.restorable, {"text_origin"}
-        return any(
-            not values.keys() <= restorable.get(entity_id, set()) | read_as_written
-            for entity_id, values in data.entities.items()
-        )
+        read_as_written = {"text_origin"}  # and equal to what is read back (checked above)
+        return any(not values.keys() <= read_as_written for values in data.entities.values())
 
     def theme_descriptions(self) -> dict[str, str]:
         """Theme id -> the description text that marks its set as a theme."""
@@ -378,7 +424,7 @@ class QdeWriter(SourceWriter):
         if self._replaced:  # qualcode's note keeps the originals
             self._tool_loss("characters XML cannot hold (replaced by U+FFFD)", self._replaced)
         target = self.target
-        if not target.only_qualcode_reads:
+        if not target.only_qualcode_reads and not self.losses_reach_qualcode:
             return
         project = self.project
         where = target.label  # these are shown approximately by other tools
