@@ -257,25 +257,28 @@ def is_unsafe(value: Any) -> bool:
     return _unsafe(value)
 
 
-def drop_described_code_fields(
-    data: Extras, project: Project, description_of: dict[str, str]
-) -> None:
+def settle_code_fields(data: Extras, project: Project, description_of: dict[str, str]) -> None:
     """Leave out of the note the codebook fields of codes whose description, as written, gives
-    every one of them back (an NVivo code's description is all definition, for instance)."""
+    every one of them back (an NVivo code's description is all definition, for instance); for
+    the other codes with an entry, store all of them, so that none is taken from a description
+    that reads as a field it is not (a definition with a line "Inclusion: ...")."""
     for code in project.codes:
         values = data.entities.get(code.id)
         if not values or "_description" not in values:
             continue
         text = description_of.get(code.id, "")
-        if "\r" in text or _unsafe(text):
-            continue
         parsed = descriptions.parse_code(text)
-        if any(getattr(parsed, name) != getattr(code, name) for name in _CODE_FIELDS):
+        if "\r" not in text and not _unsafe(text) and all(
+            getattr(parsed, name) == getattr(code, name) for name in _CODE_FIELDS
+        ):
+            for name in (*_CODE_FIELDS, "_description"):
+                values.pop(name, None)
+            if not values:
+                del data.entities[code.id]
             continue
-        for name in (*_CODE_FIELDS, "_description"):
-            values.pop(name, None)
-        if not values:
-            del data.entities[code.id]
+        for name in _CODE_FIELDS:
+            if name not in values and getattr(parsed, name) != getattr(code, name):
+                values[name] = encode_value(getattr(code, name))
 
 
 def _exact_strings(entity: Any, skip: tuple[str, ...] = ()) -> dict[str, Any]:

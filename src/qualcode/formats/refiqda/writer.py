@@ -267,7 +267,7 @@ class QdeWriter(SourceWriter):
         data = extras.collect(
             self.project, self.extras, self._descriptions, inline_text=not self.container
         )
-        extras.drop_described_code_fields(data, self.project, self._descriptions)
+        extras.settle_code_fields(data, self.project, self._descriptions)
         for entity_id, fields in self.restorable.items():
             values = data.entities.get(entity_id)
             if values is not None:
