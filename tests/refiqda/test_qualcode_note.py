@@ -180,3 +180,30 @@ def test_the_cli_takes_the_option(nvivo_sample: Path, tmp_path: Path) -> None:
     assert "how source texts were encoded" in result.output
     bad = runner.invoke(app, [*arguments[:3], "-o", "qualcode_note=maybe"])
     assert bad.exit_code == 1 and "qualcode_note must be auto or no" in bad.output
+
+
+def test_without_a_project_time_a_memo_gets_the_latest_time_in_the_project(
+    tmp_path: Path,
+) -> None:
+    latest = dt.datetime(2025, 3, 4, 5, 6, 7, tzinfo=dt.UTC)
+    project = qualcode.Project(name="Late")
+    project.add_document(
+        qualcode.Document(id=new_id(), name="d", text="x", created_at=latest - dt.timedelta(1))
+    )
+    project.add_code(qualcode.Code(id=new_id(), name="c", modified_at=latest))
+    project.add_memo(qualcode.Memo(id=new_id(), name="m", text="y"))
+    out = tmp_path / "late.qdpx"
+    qualcode.save(project, out, target="qualcoder")
+    (memo_note,) = [n for n in _notes(out) if n.get("name") == "m"]
+    assert memo_note.get("creationDateTime") == "2025-03-04T05:06:07Z"
+
+
+def test_a_project_without_any_time_is_written_the_same_every_time(tmp_path: Path) -> None:
+    project = qualcode.Project(name="Timeless")
+    project.add_memo(qualcode.Memo(id=new_id(), name="m", text="y"))
+    first, second = tmp_path / "1.qdpx", tmp_path / "2.qdpx"
+    qualcode.save(project, first, target="qualcoder")
+    qualcode.save(project, second, target="qualcoder")
+    (note,) = [n for n in _notes(first) if n.get("name") == "m"]
+    assert note.get("creationDateTime")
+    assert qde_of(first) == qde_of(second)

@@ -166,21 +166,18 @@ class XmlWriter:
         for memo_id in self._memo_refs.get(entity_id, ()):
             self.sub(parent, "NoteRef", targetGUID=memo_id)
 
-    @property
-    def export_time(self) -> dt.datetime:
-        """The time of this export (UTC, whole seconds), taken once."""
-        if self._now is None:
-            self._now = dt.datetime.now(dt.UTC).replace(microsecond=0)
-        return self._now
-
     def fallback_time(self, *known: dt.datetime | None) -> dt.datetime:
-        """The first time known, else the project's last change or creation, else the export
-        time: for elements a reader needs a time on (see :meth:`QdeWriter._notes`)."""
+        """The first time known, else the project's last change or creation, else the latest
+        time anywhere in the project, else the time of this run's first export: for elements a
+        reader needs a time on (see :meth:`QdeWriter._notes`). Never the wall clock of each
+        export, so that the same project gives the same bytes within a run."""
         project = self.project
         for value in (*known, project.modified_at, project.created_at):
             if value is not None:
                 return value
-        return self.export_time
+        if self._now is None:
+            self._now = _latest_time(project) or _run_time()
+        return self._now
 
     @property
     def losses_reach_qualcode(self) -> bool:
@@ -222,6 +219,26 @@ class XmlWriter:
         element = self.sub(parent, "VariableValue")
         self.sub(element, "VariableRef", targetGUID=variable_id)
         self.text_child(element, VARIABLE_TYPES[kind] + "Value", rendered)
+
+
+def _latest_time(project: Project) -> dt.datetime | None:
+    """The latest creation or change time of anything in the project (None if none has one)."""
+    times = [c.created for c in project.codings if c.created is not None]
+    for collection in (project.documents, project.codes, project.memos):
+        for entity in collection:
+            times.extend(t for t in (entity.created_at, entity.modified_at) if t is not None)
+    aware = [t if t.tzinfo is not None else t.replace(tzinfo=dt.UTC) for t in times]
+    return max(aware, default=None)
+
+
+_RUN_TIME: list[dt.datetime] = []
+
+
+def _run_time() -> dt.datetime:
+    """The time of this run's first export that needed one (UTC, whole seconds), kept."""
+    if not _RUN_TIME:
+        _RUN_TIME.append(dt.datetime.now(dt.UTC).replace(microsecond=0))
+    return _RUN_TIME[0]
 
 
 def _render_value(kind: VariableType, value: Value) -> str | None:
