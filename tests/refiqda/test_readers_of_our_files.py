@@ -25,6 +25,7 @@ from lxml import etree
 
 import qualcode
 from qualcode.model import new_id
+from qualcode.testing import assert_projects_equal, sample_project
 from qualcode.formats.refiqda.positions import Convention
 from qualcode.formats.refiqda.targets import TARGETS, Reading, Target
 
@@ -204,3 +205,32 @@ def test_every_note_has_the_time_qualcoder_needs(target: str, tmp_path: Path) ->
     back = qualcode.load(out)
     (memo,) = back.memos
     assert memo.created_at is None  # the note remembers that the memo had no time
+
+
+@pytest.mark.parametrize("target", sorted(TARGETS))
+def test_every_element_qualcoder_dates_or_names_has_what_it_needs(
+    target: str, tmp_path: Path
+) -> None:
+    """The sample project (every kind of source, no times on some codings and memos) through
+    every target: the attributes QualCoder's importer reads without a fallback are there.
+
+    refi.py stops on: a Note, Transcript or PictureSelection with neither creationDateTime nor
+    modifiedDateTime; a Transcript without a name; a relative:// path without a basePath; a
+    Project without an origin. (PDF, text and A/V selections and sources fall back to now.)"""
+    project = sample_project()
+    assert any(c.created is None for c in project.codings)  # the sample has the hard cases
+    out = tmp_path / "sample.qdpx"
+    qualcode.save(project, out, target=target)
+    with zipfile.ZipFile(out) as archive:
+        root = etree.fromstring(archive.read("project.qde"))
+    assert root.get("origin")
+    for tag in ("Note", "Transcript", "PictureSelection"):
+        elements = root.findall(f".//q:{tag}", NS)
+        assert elements, f"the sample has no {tag}"
+        for element in elements:
+            assert element.get("creationDateTime") or element.get("modifiedDateTime"), tag
+    for transcript in root.iterfind(".//q:Transcript", NS):
+        assert transcript.get("name")
+    relative = root.xpath("//*[starts-with(@path, 'relative://')]")
+    assert relative and root.get("basePath") is not None
+    assert_projects_equal(project, qualcode.load(out))  # the times written are not taken in

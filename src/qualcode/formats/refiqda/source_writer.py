@@ -152,7 +152,9 @@ class SourceWriter(XmlWriter):
         if original.data is not None:
             self._keep_in_note(document, stored, "original files (a bare .qde cannot carry them)")
         if original.path:
-            return _path_with_scheme(original.path)
+            path = _path_with_scheme(original.path)
+            self.relative_paths = self.relative_paths or path.startswith("relative://")
+            return path
         return None
 
     def _keep_in_note(self, document: Document, stored: dict[str, object], what: str) -> None:
@@ -339,13 +341,19 @@ class SourceWriter(XmlWriter):
             if any(isinstance(v, float) and not v.is_integer() for v in attributes.values()):
                 self.extras.put(coding.id, {"region": json_values.encode_value(coding.region)})
                 self._tool_loss("PDF box corners rounded to whole points")
+            created = coding.created
+            if created is None and kind is SourceKind.PICTURE:
+                # QualCoder's importer (refi.py, load_codings_for_picture) stops on a picture
+                # selection without a time; qualcode's note remembers that it had none.
+                created = self.fallback_time()
+                self.extras.put(coding.id, {"created": None})
             selection = self.sub(
                 element,
                 selection_name,
                 guid=self._selection_of[coding.id],
                 **{k: str(round(v)) for k, v in attributes.items()},
                 creatingUser=coding.coder_id,
-                creationDateTime=self._time(coding.created),
+                creationDateTime=self._time(created),
             )
             self._coding(selection, coding)
         if kind is SourceKind.PDF and has_text:
@@ -386,7 +394,17 @@ class SourceWriter(XmlWriter):
 
     def _transcript(self, element: Element, document: Document, codings: list[Coding]) -> None:
         transcript_id = extras.derived_id(document.id, "transcript")
-        transcript = self.sub(element, "Transcript", guid=transcript_id)
+        # A name and a creation time: QualCoder's importer (refi.py,
+        # parse_transcript_with_codings_and_syncpoints) stops without either.
+        transcript = self.sub(
+            element,
+            "Transcript",
+            guid=transcript_id,
+            name=document.name,
+            creationDateTime=self._time(
+                self.fallback_time(document.created_at, document.modified_at)
+            ),
+        )
         path, offsets = self._text_file(transcript_id, document)
         if path is not None:
             transcript.set("plainTextPath", path)

@@ -93,6 +93,11 @@ class QdeWriter(SourceWriter):
         self._variables(root)
         self._cases(root)
         self._sources(root)
+        if self.relative_paths:
+            # QualCoder's importer adds basePath to every relative path without checking that
+            # there is one (refi.py, name_creating_user_create_date_source_path_helper) and
+            # stops on None; qualcode does not know the base, so it is empty.
+            root.set("basePath", "")
         self._notes(root)
         self._links(root)
         self.theme_descriptions()

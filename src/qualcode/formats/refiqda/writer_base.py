@@ -90,6 +90,8 @@ class XmlWriter:
         self.container = container
         self.version = version
         self.note_wanted = note
+        self.relative_paths = False
+        """Whether a ``relative://`` path was written (QualCoder then needs a ``basePath``)."""
         """Whether qualcode's note may be written (it is, when it carries something)."""
         self.note_written = False
         self._now = now
