@@ -137,7 +137,9 @@ def test_the_origin_travels_in_the_project_attribute(nvivo_sample: Path, tmp_pat
     out = tmp_path / "for-nvivo.qdpx"
     qualcode.save(qualcode.load(nvivo_sample), out, target="nvivo")
     origin = etree.fromstring(qde_of(out)).get("origin", "")
-    assert origin.startswith("qualcode ") and "(target: nvivo) from NVivo for Windows 12.6" in origin
+    assert (
+        origin.startswith("qualcode ") and "(target: nvivo) from NVivo for Windows 12.6" in origin
+    )
     assert extras.original_origin(origin) == "NVivo for Windows 12.6"
     assert extras.original_origin("qualcode 1.0 (target: spec)") == ""
     assert extras.original_origin("MAXQDA 24") == "MAXQDA 24"

@@ -24,10 +24,10 @@ import pytest
 from lxml import etree
 
 import qualcode
-from qualcode.model import new_id
-from qualcode.testing import assert_projects_equal, sample_project
 from qualcode.formats.refiqda.positions import Convention
 from qualcode.formats.refiqda.targets import TARGETS, Reading, Target
+from qualcode.model import new_id
+from qualcode.testing import assert_projects_equal, sample_project
 
 NS = {"q": "urn:QDA-XML:project:1.0"}
 SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "samples"

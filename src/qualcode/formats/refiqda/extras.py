@@ -79,6 +79,8 @@ def original_origin(origin: str) -> str:
     if match is None:
         return origin
     return match.group(1) or ""
+
+
 FORMAT = "qualcode-refiqda"
 VERSION = 2
 """Version 2 added ``shared``; version 1 notes (without it) read the same way."""
@@ -268,8 +270,10 @@ def settle_code_fields(data: Extras, project: Project, description_of: dict[str,
             continue
         text = description_of.get(code.id, "")
         parsed = descriptions.parse_code(text)
-        if "\r" not in text and not _unsafe(text) and all(
-            getattr(parsed, name) == getattr(code, name) for name in _CODE_FIELDS
+        if (
+            "\r" not in text
+            and not _unsafe(text)
+            and all(getattr(parsed, name) == getattr(code, name) for name in _CODE_FIELDS)
         ):
             for name in (*_CODE_FIELDS, "_description"):
                 values.pop(name, None)

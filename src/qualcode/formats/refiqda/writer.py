@@ -299,8 +299,9 @@ class QdeWriter(SourceWriter):
                 self._write_data_note(notes, data)
             else:
                 self._report_note_left_out(data)
-        if not len(notes):
-            notes.getparent().remove(notes)
+        root = notes.getparent()
+        if not len(notes) and root is not None:
+            root.remove(notes)
 
     def _write_data_note(self, notes: Element, data: extras.Extras) -> None:
         project = self.project
