@@ -7,10 +7,10 @@ travel in one note named :data:`NOTE_NAME` whose text is JSON, with a descriptio
 person what it is. A reader that does not know it shows it as an ordinary note; qualcode applies
 it only to entities whose GUIDs still match.
 
-The note is written only when it carries something the XML cannot say (see :func:`needs_note`):
-a plain NVivo to NVivo conversion has none. What qualcode reads back from the XML alone (a
-code's fields in its description, the project's origin in ``Project/@origin``, a text's
-encoding when it is written the way it came) is left out of it.
+The note is written only when it carries something the XML cannot say (see the writer's
+``_needs_note``): a plain NVivo to NVivo conversion has none. What qualcode reads back from the
+XML alone (a code's fields in its description, the project's origin in ``Project/@origin``, an
+original file stored under the name it is read back with) is left out of it.
 """
 
 from __future__ import annotations
