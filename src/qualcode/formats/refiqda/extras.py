@@ -3,8 +3,14 @@
 REFI-QDA has no place for theme details, codebook fields, provenance, document kinds and time
 points, coder types or text structure. Other tools see the nearest thing (themes as sets of
 codes, codebook fields in descriptions, kinds and time points as variables); the exact values
-travel in one note named :data:`NOTE_NAME` whose text is JSON. A reader that does not know it
-shows it as an ordinary note; qualcode applies it only to entities whose GUIDs still match.
+travel in one note named :data:`NOTE_NAME` whose text is JSON, with a description that tells a
+person what it is. A reader that does not know it shows it as an ordinary note; qualcode applies
+it only to entities whose GUIDs still match.
+
+The note is written only when it carries something the XML cannot say (see the writer's
+``_needs_note``): a plain NVivo to NVivo conversion has none. What qualcode reads back from the
+XML alone (a code's fields in its description, the project's origin in ``Project/@origin``, an
+original file stored under the name it is read back with) is left out of it.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ from typing import Any
 import attrs
 
 from qualcode.formats.json_values import decode_value, encode_value, field_types
+from qualcode.formats.refiqda import descriptions
 from qualcode.model import (
     MANUAL,
     Code,
@@ -34,7 +41,46 @@ from qualcode.model import (
 )
 from qualcode.project import Project
 
-NOTE_NAME = "qualcode data (read by qualcode; safe to delete elsewhere)"
+NOTE_NAME = "qualcode: details this program cannot show (safe to delete)"
+"""The name of qualcode's note, as a person sees it in the program the file is for."""
+OLD_NOTE_NAMES = frozenset({"qualcode data (read by qualcode; safe to delete elsewhere)"})
+"""Names earlier versions gave the note; qualcode still reads them."""
+
+
+def is_note_name(name: str) -> bool:
+    """Whether a note's name is the name of qualcode's note (now or in earlier versions)."""
+    return name == NOTE_NAME or name in OLD_NOTE_NAMES
+
+
+def note_description(label: str) -> str:
+    """The description of qualcode's note: what it is, for a person reading it in ``label``."""
+    return (
+        f"qualcode wrote this note for its own use. It keeps the details of this project that"
+        f" {label} has no place for (such as theme details, how codings were made, the order of"
+        " codes), so that qualcode can open the project again without losing them. You can"
+        " delete it if you will not open the project in qualcode again."
+    )
+
+
+_WRITTEN_ORIGIN = re.compile(r"^qualcode \S+ \(target: [a-z]+\)(?: from (.*))?\Z", re.DOTALL)
+
+
+def written_origin(version: str, target: str, origin: str) -> str:
+    """``Project/@origin`` as qualcode writes it: itself, the target, and where the project
+    came from (when known), which :func:`original_origin` gives back."""
+    written = f"qualcode {version} (target: {target})"
+    return f"{written} from {origin}" if origin else written
+
+
+def original_origin(origin: str) -> str:
+    """The project's own origin in a ``Project/@origin`` that :func:`written_origin` made
+    ("" when it names none); any other origin as it is."""
+    match = _WRITTEN_ORIGIN.match(origin)
+    if match is None:
+        return origin
+    return match.group(1) or ""
+
+
 FORMAT = "qualcode-refiqda"
 VERSION = 2
 """Version 2 added ``shared``; version 1 notes (without it) read the same way."""
@@ -131,20 +177,12 @@ class Extras:
         return {SHARED: at}
 
     def to_json(self) -> str:
-        data = {
-            "format": FORMAT,
-            "version": VERSION,
-            "target": self.target,
-            "project": self.project,
-            "variables": self.variables,
-            "real_links": self.real_links,
-            "order": self.order,
-            "entities": self.entities,
-        }
-        if self.shared:
-            data["shared"] = self.shared
-        if self.ids:
-            data["ids"] = self.ids
+        """The note's text: compact JSON, parts with nothing in them left out."""
+        data: dict[str, Any] = {"format": FORMAT, "version": VERSION, "target": self.target}
+        for name in ("project", "variables", "real_links", "order", "entities", "shared", "ids"):
+            value = getattr(self, name)
+            if value:
+                data[name] = value
         return json.dumps(data, ensure_ascii=True, separators=(",", ":"))
 
     @classmethod
@@ -214,6 +252,37 @@ def _unsafe(value: Any) -> bool:
     if isinstance(value, Mapping):
         return any(_unsafe(v) for v in value.values())
     return False
+
+
+def is_unsafe(value: Any) -> bool:
+    """Whether a value holds characters XML cannot carry (the note keeps it exactly)."""
+    return _unsafe(value)
+
+
+def settle_code_fields(data: Extras, project: Project, description_of: dict[str, str]) -> None:
+    """Leave out of the note the codebook fields of codes whose description, as written, gives
+    every one of them back (an NVivo code's description is all definition, for instance); for
+    the other codes with an entry, store all of them, so that none is taken from a description
+    that reads as a field it is not (a definition with a line "Inclusion: ...")."""
+    for code in project.codes:
+        values = data.entities.get(code.id)
+        if not values or "_description" not in values:
+            continue
+        text = description_of.get(code.id, "")
+        parsed = descriptions.parse_code(text)
+        if (
+            "\r" not in text
+            and not _unsafe(text)
+            and all(getattr(parsed, name) == getattr(code, name) for name in _CODE_FIELDS)
+        ):
+            for name in (*_CODE_FIELDS, "_description"):
+                values.pop(name, None)
+            if not values:
+                del data.entities[code.id]
+            continue
+        for name in _CODE_FIELDS:
+            if name not in values and getattr(parsed, name) != getattr(code, name):
+                values[name] = encode_value(getattr(code, name))
 
 
 def _exact_strings(entity: Any, skip: tuple[str, ...] = ()) -> dict[str, Any]:

@@ -28,7 +28,7 @@ from qualcode.formats.refiqda.guid_ids import guid_map, rekeyed
 from qualcode.formats.refiqda.positions import target_for_origin
 from qualcode.formats.refiqda.reader import QdeReader
 from qualcode.formats.refiqda.targets import DEFAULT_TARGET, TARGETS, Target, get_target
-from qualcode.formats.refiqda.writer import QdeWriter
+from qualcode.formats.refiqda.writer import NOTE_OPTION_HELP, QdeWriter, wants_note
 from qualcode.hookspecs import hookimpl
 from qualcode.losses import LossReport
 from qualcode.project import Project
@@ -145,6 +145,10 @@ class QdcImporter(Importer):
         return ImportResult(read_codebook(require_file(path), report), report)
 
 
+EXPORT_OPTIONS = ("target", "qualcode_note")
+"""The options of the REFI-QDA project exporters."""
+
+
 def chosen_target(project: Project, options: dict[str, Any]) -> tuple[Target, str]:
     """The target to write ``project`` for, and why, in words.
 
@@ -154,8 +158,8 @@ def chosen_target(project: Project, options: dict[str, Any]) -> tuple[Target, st
     """
     given = options.get("target")
     if given is not None and str(given).strip():
-        return get_target(_export_target(options)), "as asked"
-    _export_target(options)  # refuses unknown options
+        return get_target(_export_target(options, EXPORT_OPTIONS)), "as asked"
+    _export_target(options, EXPORT_OPTIONS)  # refuses unknown options
     name = target_for_origin(project.origin)
     if name in TARGETS and name != DEFAULT_TARGET:
         return TARGETS[name], f"the program the project came from, {project.origin.strip()!r}"
@@ -165,8 +169,11 @@ def chosen_target(project: Project, options: dict[str, Any]) -> tuple[Target, st
 def _writer(project: Project, options: dict[str, Any], *, container: bool) -> QdeWriter:
     """The project writer for the target the options name (see :func:`chosen_target`)."""
     target, why = chosen_target(project, options)
+    note = wants_note(options.get("qualcode_note"))
     ids = guid_map(project)
-    writer = QdeWriter(rekeyed(project, ids), target, container=container, version=_version())
+    writer = QdeWriter(
+        rekeyed(project, ids), target, container=container, version=_version(), note=note
+    )
     writer.extras.ids = {guid: original for original, guid in ids.items()}
     writer.report.target = target.name
     writer.report.written_for = f"{target.label} (target {target.name}; {why})"
@@ -185,7 +192,7 @@ class QdpxExporter(Exporter):
     name = "qdpx"
     extensions = (".qdpx",)
     description = "REFI-QDA project (.qdpx), schema-valid, positions for the chosen target"
-    options = {"target": _TARGET_HELP}
+    options = {"target": _TARGET_HELP, "qualcode_note": NOTE_OPTION_HELP}
 
     def write(self, project: Project, path: Path, **options: Any) -> LossReport:
         writer = _writer(project, options, container=True)
@@ -204,7 +211,7 @@ class QdeExporter(Exporter):
     name = "qde"
     extensions = (".qde",)
     description = "REFI-QDA project XML alone (.qde), texts inline, no original files"
-    options = {"target": _TARGET_HELP}
+    options = {"target": _TARGET_HELP, "qualcode_note": NOTE_OPTION_HELP}
 
     def write(self, project: Project, path: Path, **options: Any) -> LossReport:
         writer = _writer(project, options, container=False)

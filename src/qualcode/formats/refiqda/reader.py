@@ -154,7 +154,8 @@ class QdeReader:
         a = self.a(root)
         project = self.project
         project.name = a.text("name", "Untitled project")
-        self.file_origin = project.origin = a.text("origin")
+        self.file_origin = a.text("origin")
+        project.origin = extras.original_origin(self.file_origin)
         project.created_by = a.optional_guid("creatingUserGUID")
         project.created_at = a.datetime("creationDateTime")
         project.modified_by = a.optional_guid("modifyingUserGUID")
@@ -244,7 +245,7 @@ class QdeReader:
             if parsed is None:
                 continue
             guid, name, text = parsed
-            if name == extras.NOTE_NAME:
+            if extras.is_note_name(name):
                 found = extras.Extras.from_json(text)
                 if found is not None:
                     self.extras = found

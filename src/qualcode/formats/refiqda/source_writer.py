@@ -8,6 +8,7 @@ a PDF box coding that also spans text gets a second one, in the PDF's text (see
 
 from __future__ import annotations
 
+import mimetypes
 import re
 from collections import defaultdict
 
@@ -28,6 +29,7 @@ from qualcode.model import (
     PdfRegion,
     PictureRegion,
     SourceKind,
+    TextOrigin,
 )
 from qualcode.text import OffsetMap
 
@@ -140,11 +142,19 @@ class SourceWriter(XmlWriter):
             extension = _extension(original.name)
             file_name = f"{document.id}.{extension}"
             self.files.append((file_name, original.data))
+            if (original.name, original.path, original.media_type) == (
+                file_name,
+                None,
+                mimetypes.guess_type(file_name)[0] or "",
+            ):  # read back as it is: the note need not describe it
+                self.restorable[document.id].add("source_file")
             return f"internal://{file_name}"
         if original.data is not None:
             self._keep_in_note(document, stored, "original files (a bare .qde cannot carry them)")
         if original.path:
-            return _path_with_scheme(original.path)
+            path = _path_with_scheme(original.path)
+            self.relative_paths = self.relative_paths or path.startswith("relative://")
+            return path
         return None
 
     def _keep_in_note(self, document: Document, stored: dict[str, object], what: str) -> None:
@@ -172,6 +182,11 @@ class SourceWriter(XmlWriter):
         form = WrittenText(text, self.target.convention, origin)
         if not form.exact:
             self.written_forms[document.id] = form
+        else:  # how the reader will decode it (see qualcode.text.decode, normalize_newlines)
+            line_end = origin.newline if origin is not None and "\n" in text else "\n"
+            self.read_back_origins[document.id] = TextOrigin(
+                had_bom=origin is not None and origin.had_bom, newline=line_end
+            )
         if form.marks_dropped:
             self.report.add("byte order marks at the start of texts (left out)", document.name)
         if not self.container:
@@ -349,12 +364,18 @@ class SourceWriter(XmlWriter):
             if any(isinstance(v, float) and not v.is_integer() for v in attributes.values()):
                 self.extras.put(coding.id, {"region": json_values.encode_value(coding.region)})
                 self._tool_loss("PDF box corners rounded to whole points")
+            history = self._selection_history(coding)
+            if history["creationDateTime"] is None and kind is SourceKind.PICTURE:
+                # QualCoder's importer (refi.py, load_codings_for_picture) stops on a picture
+                # selection without a time; qualcode's note remembers that it had none.
+                history["creationDateTime"] = self._time(self.fallback_time())
+                self.extras.put(coding.id, {"created": None})
             selection = self.sub(
                 element,
                 selection_name,
                 guid=self._selection_of[coding.id],
                 **{k: str(round(v)) for k, v in attributes.items()},
-                **self._selection_history(coding),
+                **history,
             )
             self._coding(selection, coding)
         if kind is SourceKind.PDF and has_text:
@@ -396,7 +417,17 @@ class SourceWriter(XmlWriter):
 
     def _transcript(self, element: Element, document: Document, codings: list[Coding]) -> None:
         transcript_id = extras.derived_id(document.id, "transcript")
-        transcript = self.sub(element, "Transcript", guid=transcript_id)
+        # A name and a creation time: QualCoder's importer (refi.py,
+        # parse_transcript_with_codings_and_syncpoints) stops without either.
+        transcript = self.sub(
+            element,
+            "Transcript",
+            guid=transcript_id,
+            name=document.name,
+            creationDateTime=self._time(
+                self.fallback_time(document.created_at, document.modified_at)
+            ),
+        )
         path, offsets = self._text_file(transcript_id, document)
         if path is not None:
             transcript.set("plainTextPath", path)

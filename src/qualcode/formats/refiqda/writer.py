@@ -13,6 +13,7 @@ from collections import defaultdict
 
 from lxml import etree
 
+from qualcode.errors import OptionError
 from qualcode.formats.refiqda import descriptions, extras
 from qualcode.formats.refiqda.source_writer import SourceWriter
 from qualcode.formats.refiqda.writer_base import COLOR, VARIABLE_TYPES, check_code_depth, q
@@ -25,6 +26,26 @@ _DIRECTIONS = {
     LinkDirection.ONE_WAY: "OneWay",
     LinkDirection.BIDIRECTIONAL: "Bidirectional",
 }
+
+
+NOTE_OPTION_HELP = (
+    "auto (default): write qualcode's note only when the file cannot otherwise carry what"
+    " qualcode needs to read it back unchanged; no: never (what only the note keeps is"
+    " reported lost)"
+)
+_NOTE_CHOICES = {"auto": True, "yes": True, "true": True, "no": False, "false": False}
+
+
+def wants_note(value: object) -> bool:
+    """The ``qualcode_note`` option as a flag (None: the default, ``auto``)."""
+    if value is None or value is True:
+        return True
+    if value is False:
+        return False
+    choice = _NOTE_CHOICES.get(str(value).strip().lower())
+    if choice is None:
+        raise OptionError(f"qualcode_note must be auto or no, not {value!r}")
+    return choice
 
 
 class QdeWriter(SourceWriter):
@@ -45,7 +66,9 @@ class QdeWriter(SourceWriter):
         """The .qde bytes in pieces, as :meth:`build` joins them."""
         project = self.project
         self._plan_memos()
-        origin = f"qualcode {self.version} (target: {self.target.name})"
+        origin = extras.written_origin(self.version, self.target.name, project.origin)
+        if extras.is_unsafe(project.origin):
+            origin = extras.written_origin(self.version, self.target.name, "")
         root = etree.Element(
             q("Project"),
             {
@@ -70,6 +93,11 @@ class QdeWriter(SourceWriter):
         self._variables(root)
         self._cases(root)
         self._sources(root)
+        if self.relative_paths:
+            # QualCoder's importer adds basePath to every relative path without checking that
+            # there is one (refi.py, name_creating_user_create_date_source_path_helper) and
+            # stops on None; qualcode does not know the base, so it is empty.
+            root.set("basePath", "")
         self._notes(root)
         self._links(root)
         self.theme_descriptions()
@@ -215,32 +243,43 @@ class QdeWriter(SourceWriter):
     # -- notes, links, sets ----------------------------------------------------------------
 
     def _notes(self, root: Element) -> None:
+        """The memos, each with a creation time: QualCoder's importer (refi.py, parse_notes)
+        stops on a note with neither ``creationDateTime`` nor ``modifiedDateTime``. A memo
+        without one gets :meth:`fallback_time` (its last change, else the project's, else the
+        export time), and qualcode's note remembers that it had none."""
         project = self.project
-        notes = self.sub(root, "Notes")
+        self._notes_element = notes = self.sub(root, "Notes")
         for memo in project.memos:
+            created = memo.created_at
+            if created is None:
+                created = self.fallback_time(memo.modified_at)
+                self.extras.put(memo.id, {"created_at": None})
             note = self.sub(
                 notes,
                 "Note",
                 guid=memo.id,
                 name=memo.name,
                 creatingUser=self._user(memo.created_by),
-                creationDateTime=self._time(memo.created_at),
+                creationDateTime=self._time(created),
                 modifyingUser=self._user(memo.modified_by),
                 modifiedDateTime=self._time(memo.modified_at),
             )
             self.text_child(note, "PlainTextContent", memo.text)
-        self._data_note = self.sub(
-            notes,
-            "Note",
-            guid=extras.derived_id(project.name, "qualcode data"),
-            name=extras.NOTE_NAME,
-        )
 
     def _finish_data_note(self) -> None:
-        """Fill qualcode's note once everything else is written."""
+        """Write qualcode's note, once everything else is written, if it carries anything the
+        XML cannot say and the options allow it; leave out an empty ``Notes``."""
         data = extras.collect(
             self.project, self.extras, self._descriptions, inline_text=not self.container
         )
+        extras.settle_code_fields(data, self.project, self._descriptions)
+        for entity_id, fields in self.restorable.items():
+            values = data.entities.get(entity_id)
+            if values is not None:
+                for name in fields:
+                    values.pop(name, None)
+                if not values:
+                    del data.entities[entity_id]
         for document_id, form in self.written_forms.items():
             stored = data.entities.get(document_id)
             if stored:
@@ -253,8 +292,68 @@ class QdeWriter(SourceWriter):
             data.variables["kind"] = self._kind_variable
         if self._time_variable is not None:
             data.variables["time_point"] = self._time_variable
-        assert self._data_note is not None
-        self.text_child(self._data_note, "PlainTextContent", data.to_json())
+        notes = self._notes_element
+        assert notes is not None
+        if self._needs_note(data):
+            if self.note_wanted:
+                self._write_data_note(notes, data)
+            else:
+                self._report_note_left_out(data)
+        root = notes.getparent()
+        if not len(notes) and root is not None:
+            root.remove(notes)
+
+    def _write_data_note(self, notes: Element, data: extras.Extras) -> None:
+        project = self.project
+        note = self.sub(
+            notes,
+            "Note",
+            guid=extras.derived_id(project.name, "qualcode data"),
+            name=extras.NOTE_NAME,
+            creationDateTime=self._time(self.fallback_time()),
+        )
+        self.text_child(note, "Description", extras.note_description(self.target.label))
+        self.text_child(note, "PlainTextContent", data.to_json())
+        self.note_written = True
+
+    def _report_note_left_out(self, data: extras.Extras) -> None:
+        """What qualcode will not read back because its note was left out, beyond what the
+        target's own loss lines already name."""
+        where = f"{self.target.label}, without qualcode's note"
+        read_back = self.read_back_origins
+        recoded = sum(
+            1
+            for d in self.project.documents
+            if d.text_origin is not None and d.text_origin != read_back.get(d.id)
+        )
+        lines = [
+            ("how source texts were encoded (byte order mark, line ends)", recoded),
+            ("the order of codes and codings", 1 if data.order else 0),
+            ("ids that are not GUIDs (read back as the GUIDs written)", len(data.ids)),
+            (
+                "memos without a creation time (read back with the time written)",
+                sum(1 for m in self.project.memos if m.created_at is None),
+            ),
+        ]
+        for what, count in lines:
+            if count:
+                self.report.add(what, where, count)
+        if not any(count for _, count in lines):
+            self.report.add("other details only qualcode's note keeps", where)
+
+    def _needs_note(self, data: extras.Extras) -> bool:
+        """Whether the note carries anything that reading the XML alone would not give back."""
+        if data.order or data.variables or data.real_links or data.ids or data.shared:
+            return True
+        if set(data.project) - {"origin"}:
+            return True
+        if "origin" in data.project and extras.is_unsafe(self.project.origin):
+            return True
+        read_back = self.read_back_origins
+        if any(d.text_origin != read_back.get(d.id) for d in self.project.documents):
+            return True
+        read_as_written = {"text_origin"}  # and equal to what is read back (checked above)
+        return any(not values.keys() <= read_as_written for values in data.entities.values())
 
     def theme_descriptions(self) -> dict[str, str]:
         """Theme id -> the description text that marks its set as a theme."""
@@ -331,7 +430,7 @@ class QdeWriter(SourceWriter):
         if self._replaced:  # qualcode's note keeps the originals
             self._tool_loss("characters XML cannot hold (replaced by U+FFFD)", self._replaced)
         target = self.target
-        if not target.only_qualcode_reads:
+        if not target.only_qualcode_reads and not self.losses_reach_qualcode:
             return
         project = self.project
         where = target.label  # these are shown approximately by other tools

@@ -16,7 +16,7 @@ from qualcode.formats.refiqda.targets import Target
 from qualcode.formats.refiqda.written_text import WrittenText
 from qualcode.formats.refiqda.xml import PROJECT_NS, Element, format_datetime
 from qualcode.losses import LossReport
-from qualcode.model import Coding, Memo, Value, VariableType
+from qualcode.model import Coding, Memo, TextOrigin, Value, VariableType
 from qualcode.project import Project
 
 _NOT_XML = extras.NOT_XML
@@ -75,11 +75,30 @@ class SelectionIds(dict[str, str]):
 class XmlWriter:
     """State and helpers shared by the parts of the project writer."""
 
-    def __init__(self, project: Project, target: Target, *, container: bool, version: str) -> None:
+    def __init__(
+        self,
+        project: Project,
+        target: Target,
+        *,
+        container: bool,
+        version: str,
+        note: bool = True,
+        now: dt.datetime | None = None,
+    ) -> None:
         self.project = project
         self.target = target
         self.container = container
         self.version = version
+        self.note_wanted = note
+        self.relative_paths = False
+        """Whether a ``relative://`` path was written (QualCoder then needs a ``basePath``)."""
+        """Whether qualcode's note may be written (it is, when it carries something)."""
+        self.note_written = False
+        self._now = now
+        self.read_back_origins: dict[str, TextOrigin] = {}
+        """Document id -> the text origin qualcode reads back from the text as written."""
+        self.restorable: dict[str, set[str]] = defaultdict(set)
+        """Entity id -> fields of its entry in the note that the XML alone gives back."""
         self.report = LossReport()
         self.files: list[tuple[str, bytes]] = []
         self._replaced = 0
@@ -95,7 +114,7 @@ class XmlWriter:
         self._kind_variable: str | None = None
         self._time_variable: str | None = None
         self.extras = extras.Extras(target=target.name)
-        self._data_note: Element | None = None
+        self._notes_element: Element | None = None
         self.written_order: dict[str, list[str]] = {"codes": [], "codings": []}
         self.written_forms: dict[str, WrittenText] = {}
         """Documents whose text was written changed (see :mod:`.written_text`)."""
@@ -149,6 +168,24 @@ class XmlWriter:
         for memo_id in self._memo_refs.get(entity_id, ()):
             self.sub(parent, "NoteRef", targetGUID=memo_id)
 
+    def fallback_time(self, *known: dt.datetime | None) -> dt.datetime:
+        """The first time known, else the project's last change or creation, else the latest
+        time anywhere in the project, else the time of this run's first export: for elements a
+        reader needs a time on (see :meth:`QdeWriter._notes`). Never the wall clock of each
+        export, so that the same project gives the same bytes within a run."""
+        project = self.project
+        for value in (*known, project.modified_at, project.created_at):
+            if value is not None:
+                return value
+        if self._now is None:
+            self._now = _latest_time(project) or _run_time()
+        return self._now
+
+    @property
+    def losses_reach_qualcode(self) -> bool:
+        """Whether what only qualcode's note keeps is lost to qualcode too (no note)."""
+        return not self.note_wanted
+
     @staticmethod
     def _time(value: dt.datetime | None) -> str | None:
         return format_datetime(value) if value is not None else None
@@ -160,7 +197,7 @@ class XmlWriter:
     def _tool_loss(self, what: str, count: int = 1, *, kept_as: str = "") -> None:
         """A loss for tools other than qualcode (qualcode reads it back from its data note);
         with ``kept_as``, the form those tools see it in instead."""
-        if self.target.only_qualcode_reads:
+        if self.target.only_qualcode_reads or self.losses_reach_qualcode:
             self.report.add(what, self.target.label, count, kept_as=kept_as)
 
     def _coding(self, parent: Element, coding: Coding) -> None:
@@ -185,6 +222,26 @@ class XmlWriter:
         element = self.sub(parent, "VariableValue")
         self.sub(element, "VariableRef", targetGUID=variable_id)
         self.text_child(element, VARIABLE_TYPES[kind] + "Value", rendered)
+
+
+def _latest_time(project: Project) -> dt.datetime | None:
+    """The latest creation or change time of anything in the project (None if none has one)."""
+    times = [c.created for c in project.codings if c.created is not None]
+    for collection in (project.documents, project.codes, project.memos):
+        for entity in collection:
+            times.extend(t for t in (entity.created_at, entity.modified_at) if t is not None)
+    aware = [t if t.tzinfo is not None else t.replace(tzinfo=dt.UTC) for t in times]
+    return max(aware, default=None)
+
+
+_RUN_TIME: list[dt.datetime] = []
+
+
+def _run_time() -> dt.datetime:
+    """The time of this run's first export that needed one (UTC, whole seconds), kept."""
+    if not _RUN_TIME:
+        _RUN_TIME.append(dt.datetime.now(dt.UTC).replace(microsecond=0))
+    return _RUN_TIME[0]
 
 
 def _render_value(kind: VariableType, value: Value) -> str | None:
