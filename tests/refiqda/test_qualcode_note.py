@@ -175,12 +175,20 @@ def test_leaving_the_note_out_is_an_option_and_is_reported(tmp_path: Path) -> No
 def test_the_cli_takes_the_option(nvivo_sample: Path, tmp_path: Path) -> None:
     runner, app = CliRunner(), make_app()
     out = tmp_path / "spec.qdpx"
-    arguments = ["convert", str(nvivo_sample), str(out), "-o", "qualcode_note=no"]
+    arguments = [
+        "convert",
+        str(nvivo_sample),
+        str(out),
+        "--target",
+        "spec",
+        "-o",
+        "qualcode_note=no",
+    ]
     result = runner.invoke(app, arguments)
     assert result.exit_code == 0, result.output
     assert _notes(out) == []
     assert "how source texts were encoded" in result.output
-    bad = runner.invoke(app, [*arguments[:3], "-o", "qualcode_note=maybe"])
+    bad = runner.invoke(app, [*arguments[:5], "-o", "qualcode_note=maybe"])
     assert bad.exit_code == 1 and "qualcode_note must be auto or no" in bad.output
 
 
