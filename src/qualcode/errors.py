@@ -55,8 +55,24 @@ class InputNotFoundError(QualcodeError):
     """An input file or folder does not exist or cannot be read."""
 
 
-class UnknownFormatError(QualcodeError):
+class UnknownNameError(QualcodeError, KeyError):
+    """A name or id that was looked up is not known.
+
+    Also a :class:`KeyError`, so ``except KeyError`` catches every failed lookup, as it would for
+    a dict.
+    """
+
+
+class UnknownFormatError(UnknownNameError):
     """No importer or exporter matches the name, extension or content."""
+
+
+class UnknownStrategyError(UnknownNameError):
+    """No coding strategy is registered under the name asked for."""
+
+
+class UnknownRunnerError(UnknownNameError):
+    """No runner is registered under the name asked for."""
 
 
 class ParseError(QualcodeError):
@@ -75,8 +91,9 @@ class IntegrityError(QualcodeError):
     """The project would break one of the model's rules."""
 
 
-class MissingReferenceError(IntegrityError):
-    """An entity refers to an id that does not exist in the project."""
+class MissingReferenceError(IntegrityError, KeyError):
+    """An id that does not exist in the project: looked up (``project.codes[id]``, also a
+    :class:`KeyError`) or referred to by an entity."""
 
 
 class DuplicateIdError(IntegrityError):
@@ -113,6 +130,11 @@ class LossError(QualcodeError):
 
 class OutputError(QualcodeError):
     """An output could not be written (nothing was left half-written)."""
+
+
+class OutputIsInputError(OutputError):
+    """The output would replace the input: every command and library call refuses that before
+    reading anything."""
 
 
 @contextlib.contextmanager

@@ -23,6 +23,9 @@ def plugins(
     errors: list[PluginError] = []
     with user_errors():
         manager = get_plugin_manager(errors=errors)
+        from qualcode.cli import register_command_plugins  # the package imports this module
+
+        register_command_plugins(manager)
         if not errors:
             try:
                 Plugins(manager)  # two classes with one name, a hook returning the wrong thing
