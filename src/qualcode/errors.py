@@ -11,6 +11,10 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from qualcode.losses import LossReport
 
 
 class QualcodeError(Exception):
@@ -126,6 +130,9 @@ class EmptyCorpusError(QualcodeError):
 
 class LossError(QualcodeError):
     """``--strict`` was asked for and something would be lost."""
+
+    report: LossReport | None = None
+    """What would be lost (set by :func:`qualcode.convert`)."""
 
 
 class OutputError(QualcodeError):

@@ -59,7 +59,7 @@ COMMAND_PLUGIN_PREFIX = "qualcode.cli."
 
 
 def is_builtin(plugin_name: str) -> bool:
-    """Whether a registered plugin's name is one of qualcode's own (formats, strategies, commands)."""
+    """Whether a plugin's name is one of qualcode's own (formats, strategies, commands)."""
     return plugin_name in DEFAULT_PLUGINS or plugin_name.startswith(COMMAND_PLUGIN_PREFIX)
 
 
