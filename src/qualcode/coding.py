@@ -17,7 +17,6 @@ from qualcode.fileio import check_input
 from qualcode.plugins import Plugins, default_plugins
 from qualcode.project import Project
 from qualcode.strategies.base import Runner, Strategy, StrategyResult
-from qualcode.strategies.runners import ProgressRunner
 
 Progress = Callable[[int, int], None]
 """Called as ``progress(done, total)`` while a strategy's tasks come back."""
@@ -117,7 +116,11 @@ class CodingPlan:
         if chosen is None:
             chosen = owned = self.runner_class(jobs=self.jobs, scheduler=self.scheduler)
         try:
-            used: Runner = chosen if progress is None else ProgressRunner(chosen, progress)
+            used: Runner = chosen
+            if progress is not None:  # the runners module starts pools: imported when needed
+                from qualcode.strategies.runners import ProgressRunner
+
+                used = ProgressRunner(chosen, progress)
             proposed = self.strategy().run(project, used, **self.options)
         finally:
             if owned is not None:

@@ -37,6 +37,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "qualcode.formats.plaintext",
     "qualcode.formats.native_json",
     "qualcode.formats.refiqda.plugin",
+    "qualcode.formats.refiqda.validation_plugin",
     "qualcode.formats.docx.plugin",
     "qualcode.formats.detection",
     "qualcode.strategies.runners",
@@ -353,9 +354,7 @@ class Plugins:
         self.manager = manager if manager is not None else get_plugin_manager()
         sources = _sources(self.manager)
 
-        def registry(
-            kind: str, hook_name: str, unknown: type[UnknownNameError]
-        ) -> Registry[Any]:
+        def registry(kind: str, hook_name: str, unknown: type[UnknownNameError]) -> Registry[Any]:
             return Registry(kind, *_registered(self.manager, hook_name, sources), unknown)
 
         self.importers: Registry[Importer] = registry(
