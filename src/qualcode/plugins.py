@@ -303,7 +303,7 @@ def _registered(
         for cls in _checked_classes(result, where, [source]):
             origin.setdefault(cls, source)
     try:
-        called: list[Any] = getattr(manager.hook, hook_name)()
+        called: object = getattr(manager.hook, hook_name)()
     except PluginError:
         raise
     except Exception as error:  # only a hook wrapper can fail here: every function worked above
@@ -312,10 +312,8 @@ def _registered(
             hint=f"fix or uninstall the plugin that wraps it, {SKIP_INSTALLED}",
         ) from error
     where = f"{hook_name} (as changed by a hook wrapper)"
-    if not isinstance(called, list):
-        called = [called]
     classes: list[type[Any]] = []
-    for result in called:
+    for result in called if isinstance(called, list) else [called]:
         for cls in _checked_classes(result, where, []):
             classes.append(cls)
             origin.setdefault(cls, Source(f"a hook wrapper of {hook_name}"))

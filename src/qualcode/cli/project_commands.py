@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -95,7 +95,7 @@ def convert(
     ] = False,
 ) -> None:
     """Convert a project (or a document) from one format to another."""
-    options: dict[str, object] = dict(parse_options(option or []))
+    options: dict[str, Any] = dict(parse_options(option or []))
     with user_errors():
         try:
             result = convert_project(
