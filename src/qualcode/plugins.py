@@ -11,7 +11,7 @@ import functools
 import importlib
 import importlib.metadata
 import os
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
@@ -400,6 +400,47 @@ class Plugins:
         """Each plugin with its version and what it provides (for ``qualcode plugins``)."""
         return plugin_list(self.manager)
 
+    def strategy_list(self) -> dict[str, list[dict[str, Any]]]:
+        """The strategies (with their options) and runners, as plain data, sorted by name (what
+        ``qualcode strategies`` shows)."""
+        return {
+            "strategies": [
+                {
+                    "name": cls.name,
+                    "version": cls.version,
+                    "description": cls.description,
+                    "module": cls.__module__,
+                    "options": dict(cls.options),
+                }
+                for cls in sorted(self.strategies, key=lambda c: c.name)
+            ],
+            "runners": [
+                {"name": cls.name, "description": cls.description, "module": cls.__module__}
+                for cls in sorted(self.runners, key=lambda c: c.name)
+            ],
+        }
+
+
+def inspect_plugins(
+    prepare: Callable[[pluggy.PluginManager], None] | None = None,
+) -> tuple[list[dict[str, Any]], list[PluginError]]:
+    """Every plugin that loads, with what it provides, and an error for each that does not
+    (what ``qualcode plugins`` shows): an installed plugin that fails to load, two classes
+    with one name, a registration hook that returns the wrong thing. Never raises for these.
+
+    ``prepare`` may register more plugins first (the command line registers its commands).
+    """
+    errors: list[PluginError] = []
+    manager = get_plugin_manager(errors=errors)
+    if prepare is not None:
+        prepare(manager)
+    if not errors:
+        try:
+            Plugins(manager)
+        except PluginError as error:
+            errors.append(error)
+    return plugin_list(manager), errors
+
 
 def plugin_list(manager: pluggy.PluginManager) -> list[dict[str, Any]]:
     """Each plugin of ``manager`` with its version and what it provides.
@@ -424,7 +465,7 @@ def plugin_list(manager: pluggy.PluginManager) -> list[dict[str, Any]]:
                 provides[kind] = _provided_names(function)
         hooks = [
             hook_name
-            for hook_name in ("register_commands", "detect_format")
+            for hook_name in ("register_commands", "detect_format", "validate_file")
             if _is_hookimpl(getattr(plugin, hook_name, None))
         ]
         dist = dists.get(id(plugin))
@@ -438,6 +479,7 @@ def plugin_list(manager: pluggy.PluginManager) -> list[dict[str, Any]]:
                 "hooks": hooks,
             }
         )
+    found.sort(key=lambda plugin: not plugin["builtin"])  # built-ins first, then in order
     return found
 
 

@@ -24,10 +24,10 @@ from qualcode.coding import choose_runner, plan_coding
 from qualcode.conversion import check_exporter_options, refuse_replacing_input
 from qualcode.fileio import check_input, check_output
 from qualcode.hookspecs import hookimpl
-from qualcode.plugins import Plugins, default_plugins
+from qualcode.plugins import default_plugins
 from qualcode.strategies.runners import PROGRESS_STEPS, ProgressRunner
 
-__all__ = ["PROGRESS_STEPS", "ProgressRunner", "choose_runner", "code", "describe", "strategies"]
+__all__ = ["PROGRESS_STEPS", "ProgressRunner", "choose_runner", "code", "strategies"]
 
 
 def code(
@@ -157,32 +157,12 @@ def code(
         message(f"wrote {destination}")
 
 
-def describe(plugins: Plugins) -> dict[str, Any]:
-    """The installed strategies (with their options) and runners, as plain data."""
-    return {
-        "strategies": [
-            {
-                "name": cls.name,
-                "version": cls.version,
-                "description": cls.description,
-                "module": cls.__module__,
-                "options": dict(cls.options),
-            }
-            for cls in sorted(plugins.strategies, key=lambda c: c.name)
-        ],
-        "runners": [
-            {"name": cls.name, "description": cls.description, "module": cls.__module__}
-            for cls in sorted(plugins.runners, key=lambda c: c.name)
-        ],
-    }
-
-
 def strategies(
     as_json: Annotated[bool, typer.Option("--json", help="Print the list as JSON.")] = False,
 ) -> None:
     """List the installed coding strategies with their options, and the runners."""
     with user_errors():
-        found = describe(default_plugins())
+        found = default_plugins().strategy_list()
     if as_json:
         print_json(found)
         return
