@@ -256,3 +256,19 @@ def test_any_format_can_be_validated_through_the_hook(tmp_path: Path) -> None:
     plugins = Plugins(get_plugin_manager(load_entrypoints=False, extra=[OwnValidation()]))
     found = qualcode.validate(notes, plugins=plugins)
     assert [str(p) for p in found.problems] == [f"{notes}: too short"]
+
+
+def test_coding_result_shows_hints_a_strategy_gives() -> None:
+    import attrs
+
+    from qualcode import Coder, StrategyResult
+    from qualcode.coding import CodingResult
+
+    @attrs.define
+    class WithHints(StrategyResult):
+        hints: list[str] = attrs.field(factory=list)
+
+    coder = Coder(id="m", name="machine")
+    given = CodingResult("x", "serial", WithHints(coder=coder, hints=["try unit=turn"]))
+    assert given.hints == ["try unit=turn"]
+    assert CodingResult("x", "serial", StrategyResult(coder=coder)).hints == []
