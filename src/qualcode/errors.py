@@ -108,10 +108,6 @@ class SpanError(IntegrityError):
     """A coding's span does not lie inside its document's text."""
 
 
-class LineEndError(IntegrityError):
-    """A document's text holds CRLF (``\\r\\n``) line ends; the canonical text uses ``\\n``."""
-
-
 class CycleError(IntegrityError):
     """The code tree (or theme tree) would contain a cycle."""
 

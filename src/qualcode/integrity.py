@@ -18,7 +18,6 @@ import attrs
 from qualcode.errors import (
     CycleError,
     IntegrityError,
-    LineEndError,
     MissingReferenceError,
     SpanError,
     ValueTypeError,
@@ -117,13 +116,6 @@ class Rules:
 
     def _document(self, document: Document) -> Iterator[IntegrityError]:
         owner = f"document {document.name!r}"
-        if "\r\n" in document.text:
-            yield LineEndError(
-                f"{owner}: its text holds CRLF (\\r\\n) line ends; a canonical text ends its "
-                "lines with \\n, which every position counts as one",
-                guid=document.id,
-                hint="normalise the text first: text, _ = qualcode.text.normalize_newlines(raw)",
-            )
         yield from self._missing(self.cases, document.case_id, "case", owner)
         yield from self._values(owner, document.attributes.items())
         yield from _structure(document, owner)

@@ -10,7 +10,7 @@ import pytest
 
 import qualcode
 from qualcode import Code, Coder, Coding, Document, Project
-from qualcode.errors import LineEndError, MissingReferenceError
+from qualcode.errors import MissingReferenceError
 
 
 def small_project() -> Project:
@@ -61,14 +61,21 @@ def test_code_by_path_takes_names_and_refuses_a_string() -> None:
         project.code_by_path("Feelings/Fear")
 
 
-def test_a_crlf_text_is_refused_as_the_docs_say() -> None:
+def test_a_crlf_text_is_kept_as_the_docs_say(tmp_path: Path) -> None:
+    """docs/model.md: accepted as it is, each \\r one code point; importers give \\n."""
     project = small_project()
-    with pytest.raises(LineEndError, match=r"CRLF") as caught:
-        project.add_document(Document(id="crlf", name="Windows", text="one\r\ntwo"))
-    assert "normalize_newlines" in str(caught.value)
-    assert "crlf" not in project.documents
+    text = "one\r\ntwo"
+    project.add_document(Document(id="crlf", name="Windows", text=text))
+    project.add_coding(Coding(id="c2", document_id="crlf", code_id="fear", start=5, end=8))
+    assert project.documents["crlf"].text == text
+    assert project.quote(project.codings["c2"]) == "two"
+    source = tmp_path / "windows.txt"
+    source.write_bytes(text.encode())
+    loaded = qualcode.load(source)
+    only = next(iter(loaded.documents))
+    assert only.text == "one\ntwo" and only.text_origin.newline == "\r\n"
     docs = (Path(__file__).resolve().parents[2] / "docs" / "model.md").read_text(encoding="utf-8")
-    assert "LineEndError" in docs
+    assert "counts it as one code point" in docs and "Importers always give canonical texts" in docs
 
 
 def test_the_import_report_of_load_is_reachable_through_read(tmp_path: Path) -> None:

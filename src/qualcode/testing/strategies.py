@@ -74,7 +74,6 @@ def projects(
         ),
         max_size=60,
     )
-    document_texts = texts.filter(lambda text: "\r\n" not in text)  # canonical: no CRLF
     guids = st.uuids().map(str)
     moments = st.one_of(
         st.none(),
@@ -201,7 +200,7 @@ def projects(
             case_ids.append(project.add_case(case).id)
         documents: list[Document] = []
         for _ in range(draw(st.integers(0, max_documents))):
-            text = draw(document_texts)
+            text = draw(texts)
             spans = st.tuples(st.integers(0, len(text)), st.integers(0, len(text))).map(sorted)
             structure = draw(st.lists(spans, max_size=3))
             documents.append(
