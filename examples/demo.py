@@ -33,7 +33,6 @@ from qualcode import (
 )
 from qualcode.batch import import_files
 from qualcode.plugins import default_plugins
-from qualcode.strategies.base import SerialRunner
 
 STUDY = Path(__file__).resolve().parent / "peer-workers"
 
@@ -113,10 +112,10 @@ def apply_strategies(project: Project) -> None:
         if name not in strategies or (isinstance(rules, Path) and not rules.exists()):
             print(f"demo: strategy {name!r} is not available, skipped", file=sys.stderr)
             continue
-        result = strategies.get(name)().run(project, SerialRunner(), **options)
-        result.apply_to(project)
+        result = qualcode.code(project, name, **options)  # runs it and adds what it proposes
+        proposed = result.proposed
         print(
-            f"demo: {name}: {len(result.codings)} codings, {len(result.codes)} new codes",
+            f"demo: {name}: {len(proposed.codings)} codings, {len(proposed.codes)} new codes",
             file=sys.stderr,
         )
 

@@ -1,7 +1,10 @@
 """qualcode: qualitative coding in Python.
 
-The public API: :func:`load`, :func:`read`, :func:`save`, the model classes, :class:`Project`,
-and :data:`hookimpl` for plugin authors.
+The public API: :func:`load`, :func:`read` (a project with the report of what its import could
+not carry), :func:`save`, :func:`convert`, :func:`code` (apply a coding strategy),
+:func:`validate`, the model classes, :class:`Project`, and :data:`hookimpl` for plugin authors.
+Everything the ``qualcode`` command line does is one of these calls; importing qualcode imports
+no part of the command line.
 """
 
 from __future__ import annotations
@@ -10,6 +13,8 @@ from importlib.metadata import PackageNotFoundError, version
 
 from qualcode.api import load, read, save
 from qualcode.batch import import_files
+from qualcode.coding import CodingResult, code
+from qualcode.conversion import ConversionResult, convert
 from qualcode.errors import QualcodeError
 from qualcode.formats.base import Exporter, Importer, ImportResult
 from qualcode.hookspecs import hookimpl
@@ -47,6 +52,7 @@ from qualcode.model import (
 )
 from qualcode.project import Project
 from qualcode.strategies.base import Runner, Strategy, StrategyResult
+from qualcode.validation import Problem, ValidationResult, validate
 
 try:
     __version__ = version("qualcode")
@@ -61,6 +67,8 @@ __all__ = [
     "CodeStatus",
     "Coder",
     "Coding",
+    "CodingResult",
+    "ConversionResult",
     "Document",
     "DocumentKind",
     "Exporter",
@@ -75,6 +83,7 @@ __all__ = [
     "Paragraph",
     "PdfRegion",
     "PictureRegion",
+    "Problem",
     "Project",
     "Provenance",
     "ProvenanceMethod",
@@ -90,13 +99,17 @@ __all__ = [
     "TextOrigin",
     "Theme",
     "ThemeStatus",
+    "ValidationResult",
     "Variable",
     "VariableType",
     "__version__",
+    "code",
+    "convert",
     "hookimpl",
     "import_files",
     "load",
     "new_id",
     "read",
     "save",
+    "validate",
 ]

@@ -12,6 +12,10 @@ import contextlib
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from qualcode.losses import LossReport
 
 _BREAKS = "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"
 """What :meth:`str.splitlines` takes for a line break."""
@@ -69,8 +73,24 @@ class InputNotFoundError(QualcodeError):
     """An input file or folder does not exist or cannot be read."""
 
 
-class UnknownFormatError(QualcodeError):
+class UnknownNameError(QualcodeError, KeyError):
+    """A name or id that was looked up is not known.
+
+    Also a :class:`KeyError`, so ``except KeyError`` catches every failed lookup, as it would for
+    a dict.
+    """
+
+
+class UnknownFormatError(UnknownNameError):
     """No importer or exporter matches the name, extension or content."""
+
+
+class UnknownStrategyError(UnknownNameError):
+    """No coding strategy is registered under the name asked for."""
+
+
+class UnknownRunnerError(UnknownNameError):
+    """No runner is registered under the name asked for."""
 
 
 class ParseError(QualcodeError):
@@ -89,8 +109,9 @@ class IntegrityError(QualcodeError):
     """The project would break one of the model's rules."""
 
 
-class MissingReferenceError(IntegrityError):
-    """An entity refers to an id that does not exist in the project."""
+class MissingReferenceError(IntegrityError, KeyError):
+    """An id that does not exist in the project: looked up (``project.codes[id]``, also a
+    :class:`KeyError`) or referred to by an entity."""
 
 
 class DuplicateIdError(IntegrityError):
@@ -124,9 +145,17 @@ class EmptyCorpusError(QualcodeError):
 class LossError(QualcodeError):
     """``--strict`` was asked for and something would be lost."""
 
+    report: LossReport | None = None
+    """What would be lost (set by :func:`qualcode.convert`)."""
+
 
 class OutputError(QualcodeError):
     """An output could not be written (nothing was left half-written)."""
+
+
+class OutputIsInputError(OutputError):
+    """The output would replace the input: every command and library call refuses that before
+    reading anything."""
 
 
 @contextlib.contextmanager

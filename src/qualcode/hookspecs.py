@@ -3,6 +3,10 @@
 A plugin is a module or object with functions marked ``@qualcode.hookimpl`` whose names are those
 below. Registration hooks return classes; every class carries a unique ``name``. Built-in formats,
 strategies and commands are registered through these same hooks.
+
+pluggy decides the order: the built-in plugins are registered last, so their implementations are
+called first, unless a plugin marks its own ``@hookimpl(tryfirst=True)``. The command line's own
+plugins (``register_commands``) are registered only when the command line starts.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ if TYPE_CHECKING:
 
     from qualcode.formats.base import Exporter, Importer
     from qualcode.strategies.base import Runner, Strategy
+    from qualcode.validation import FileValidation
 
 PROJECT_NAME = "qualcode"
 
@@ -51,7 +56,22 @@ def register_runners() -> list[type[Runner]]:
 
 @hookspec
 def register_commands(app: typer.Typer) -> None:
-    """Add commands to the ``qualcode`` command line, e.g. with ``@app.command()``."""
+    """Add commands to the ``qualcode`` command line, e.g. with ``@app.command()``.
+
+    Called only when the command line starts, never by the library: import ``typer`` and your
+    command modules inside this function, so that ``import qualcode`` stays free of them.
+    """
+    raise NotImplementedError
+
+
+@hookspec(firstresult=True)
+def validate_file(path: Path, format: str, schemas: Path | None) -> FileValidation | None:
+    """Every problem of ``path``, a file of the importer ``format``, or None to leave it to others.
+
+    ``schemas`` is a folder of schemas the user named (``--schemas``), or None. Problems are
+    returned, not raised. The first non-None answer wins; a file no plugin validates is read and
+    its project checked (``Project.check()``).
+    """
     raise NotImplementedError
 
 

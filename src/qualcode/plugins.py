@@ -11,7 +11,7 @@ import functools
 import importlib
 import importlib.metadata
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
@@ -19,7 +19,14 @@ import attrs
 import pluggy
 
 from qualcode import hookspecs
-from qualcode.errors import InputNotFoundError, PluginError, UnknownFormatError
+from qualcode.errors import (
+    InputNotFoundError,
+    PluginError,
+    UnknownFormatError,
+    UnknownNameError,
+    UnknownRunnerError,
+    UnknownStrategyError,
+)
 from qualcode.formats.base import Exporter, Importer
 from qualcode.strategies.base import Runner, Strategy
 
@@ -30,23 +37,31 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "qualcode.formats.plaintext",
     "qualcode.formats.native_json",
     "qualcode.formats.refiqda.plugin",
+    "qualcode.formats.refiqda.validation_plugin",
     "qualcode.formats.docx.plugin",
     "qualcode.formats.detection",
     "qualcode.strategies.runners",
     "qualcode.strategies.builtin_plugin",
     "qualcode.strategies.keywords.plugin",
-    "qualcode.cli.project_commands",
-    "qualcode.cli.plugin_commands",
-    "qualcode.cli.coding_commands",
     "qualcode.formats.transcripts",
     "qualcode.formats.survey_table",
-    "qualcode.cli.import_commands",
-    "qualcode.cli.validate_commands",
-    "qualcode.cli.analysis_commands",
 )
-"""Modules registered as built-in plugins, exactly as a third party's would be."""
+"""The library's built-in plugins, registered exactly as a third party's would be.
+
+The command line adds its own command plugins (``qualcode.cli.*``) when it starts, so the library
+never imports the CLI. The order of this tuple decides nothing: no two built-ins claim one name or
+one extension (a test checks), and pluggy orders the hooks (see :func:`get_plugin_manager`).
+"""
 
 C = TypeVar("C")
+
+COMMAND_PLUGIN_PREFIX = "qualcode.cli."
+"""The command line's own plugins are the modules of ``qualcode.cli`` (registered by the CLI)."""
+
+
+def is_builtin(plugin_name: str) -> bool:
+    """Whether a plugin's name is one of qualcode's own (formats, strategies, commands)."""
+    return plugin_name in DEFAULT_PLUGINS or plugin_name.startswith(COMMAND_PLUGIN_PREFIX)
 
 
 SKIP_INSTALLED = f"or set {AUTOLOAD_SWITCH}=1 to skip every installed plugin"
@@ -65,7 +80,13 @@ def get_plugin_manager(
     ``load_entrypoints=None`` loads entry points unless the environment variable
     ``QUALCODE_DISABLE_PLUGIN_AUTOLOAD`` is set to a non-empty value other than ``0``.
     ``block`` names plugins (module names for built-ins, entry point names for third parties)
-    that must not load. ``extra`` plugin objects are registered after the built-ins (for tests).
+    that must not load. ``extra`` plugin objects (for tests and applications) are registered
+    like installed plugins.
+
+    Precedence is pluggy's: the built-ins are registered last, so pluggy calls their hooks
+    first, then ``extra`` plugins and installed plugins (the later registered first). A plugin
+    whose hook is marked ``@hookimpl(tryfirst=True)`` comes before the built-ins, e.g. so that
+    its exporter for ``.qdpx`` is chosen over the built-in one; ``trylast`` puts it after.
 
     An installed plugin that cannot be imported or registered is a :class:`PluginError` naming
     its entry point and distribution. Given an ``errors`` list, such a plugin is left out (and
@@ -75,11 +96,6 @@ def get_plugin_manager(
     manager.add_hookspecs(hookspecs)
     for name in block:
         manager.set_blocked(name)
-    for module_name in DEFAULT_PLUGINS:
-        if manager.is_blocked(module_name):
-            continue
-        module = importlib.import_module(module_name)
-        manager.register(module, name=module_name)
     if load_entrypoints is None:
         load_entrypoints = os.environ.get(AUTOLOAD_SWITCH, "") in ("", "0")
     if load_entrypoints:
@@ -87,6 +103,9 @@ def get_plugin_manager(
     try:
         for plugin in extra:
             manager.register(plugin)
+        for module_name in DEFAULT_PLUGINS:
+            if not manager.is_blocked(module_name):
+                manager.register(importlib.import_module(module_name), name=module_name)
         manager.check_pending()
     except pluggy.PluginValidationError as error:  # e.g. a misspelt hook name
         raise PluginError(
@@ -170,9 +189,12 @@ class Registry(Generic[C]):
         kind: str,
         classes: Iterable[type[Any]],
         sources: Mapping[type[Any], Source] | None = None,
+        unknown: type[UnknownNameError] = UnknownNameError,
     ) -> None:
-        """``sources`` says which plugin each class came from, for the errors."""
+        """``sources`` says which plugin each class came from, for the errors; ``unknown`` is
+        the error :meth:`get` raises for a name not registered."""
         self.kind = kind
+        self.unknown = unknown
         self.kinds = kind[:-1] + "ies" if kind.endswith("y") else kind + "s"
         self._classes: dict[str, type[Any]] = {}
         sources = sources or {}
@@ -201,23 +223,27 @@ class Registry(Generic[C]):
             self._classes[name] = cls
 
     def names(self) -> list[str]:
+        """The registered names, sorted."""
         return sorted(self._classes)
 
     def __contains__(self, name: object) -> bool:
         return name in self._classes
 
-    def __iter__(self) -> Any:
-        return iter(self._classes.values())
-
     def __len__(self) -> int:
         return len(self._classes)
 
+    def __iter__(self) -> Iterator[type[C]]:
+        """The classes in pluggy's order: the first is preferred where two claim one extension."""
+        return iter(self._classes.values())
+
     def get(self, name: str) -> type[C]:
+        """The class registered as ``name``; else :attr:`unknown` (a ``KeyError``) listing the
+        known names."""
         try:
             return self._classes[name]
         except KeyError:
             known = ", ".join(self.names()) or "none"
-            raise UnknownFormatError(
+            raise self.unknown(
                 f"unknown {self.kind} {name!r}; known {self.kinds}: {known}"
             ) from None
 
@@ -235,7 +261,7 @@ def _sources(manager: pluggy.PluginManager) -> dict[str, Source]:
     for name, plugin in manager.list_name_plugin():
         if plugin is None:
             continue
-        if name in DEFAULT_PLUGINS:
+        if is_builtin(name):
             found[name] = Source(f"built-in plugin {name}")
         elif id(plugin) in dists:
             label = f"plugin {name!r} from {_distribution_label(dists[id(plugin)])}"
@@ -250,13 +276,14 @@ def _sources(manager: pluggy.PluginManager) -> dict[str, Source]:
 def _registered(
     manager: pluggy.PluginManager, hook_name: str, sources: Mapping[str, Source]
 ) -> tuple[list[type[Any]], dict[type[Any], Source]]:
-    """The classes a registration hook returns, in registration order, with where each came from.
+    """The classes a registration hook returns, in pluggy's order, with where each came from.
 
-    Each plugin's implementation is called on its own (as pluggy would, without wrappers) so
+    The classes come from pluggy's own call of the hook, so ``tryfirst``, ``trylast`` and hook
+    wrappers work as pluggy documents them: the earlier a class, the more it is preferred where
+    two claim one extension. Before that, each plugin's implementation is called on its own, so
     that a mistake (a hook that raises, returns None or not a list, or an instance rather than a
     class) is an error naming the plugin, at registration rather than at first use.
     """
-    classes: list[type[Any]] = []
     origin: dict[type[Any], Source] = {}
     for implementation in getattr(manager.hook, hook_name).get_hookimpls():
         if implementation.hookwrapper or implementation.wrapper:
@@ -268,34 +295,54 @@ def _registered(
         try:
             result = implementation.function()
         except Exception as error:
-            if implementation.plugin_name in DEFAULT_PLUGINS:
+            if is_builtin(implementation.plugin_name):
                 raise  # a bug in qualcode keeps its traceback
             raise PluginError(
                 f"{where} failed: {_error_text(error)}", hint=_hint("fix or uninstall it", [source])
             ) from error
-        if not isinstance(result, list | tuple):
-            got = "None" if result is None else f"an object of type {type(result).__name__}"
+        for cls in _checked_classes(result, where, [source]):
+            origin.setdefault(cls, source)
+    try:
+        called: object = getattr(manager.hook, hook_name)()
+    except PluginError:
+        raise
+    except Exception as error:  # only a hook wrapper can fail here: every function worked above
+        raise PluginError(
+            f"a hook wrapper of {hook_name} failed: {_error_text(error)}",
+            hint=f"fix or uninstall the plugin that wraps it, {SKIP_INSTALLED}",
+        ) from error
+    where = f"{hook_name} (as changed by a hook wrapper)"
+    classes: list[type[Any]] = []
+    for result in called if isinstance(called, list) else [called]:
+        for cls in _checked_classes(result, where, []):
+            classes.append(cls)
+            origin.setdefault(cls, Source(f"a hook wrapper of {hook_name}"))
+    return classes, origin
+
+
+def _checked_classes(result: object, where: str, sources: list[Source | None]) -> list[type[Any]]:
+    """``result`` of a registration hook if it is a list of classes, else an error at ``where``."""
+    if not isinstance(result, list | tuple):
+        got = "None" if result is None else f"an object of type {type(result).__name__}"
+        raise PluginError(
+            f"{where} returned {got}, not a list of classes",
+            hint=_hint(
+                "it must return a list, empty if it has nothing to register; "
+                "fix or uninstall the plugin",
+                sources,
+            ),
+        )
+    for cls in result:
+        if not isinstance(cls, type):
             raise PluginError(
-                f"{where} returned {got}, not a list of classes",
+                f"{where} returned an instance of {type(cls).__qualname__}, not a class",
                 hint=_hint(
-                    "it must return a list, empty if it has nothing to register; "
+                    f"it must return the class itself, e.g. [{type(cls).__qualname__}]; "
                     "fix or uninstall the plugin",
-                    [source],
+                    sources,
                 ),
             )
-        for cls in result:
-            if not isinstance(cls, type):
-                raise PluginError(
-                    f"{where} returned an instance of {type(cls).__qualname__}, not a class",
-                    hint=_hint(
-                        f"it must return the class itself, e.g. [{type(cls).__qualname__}]; "
-                        "fix or uninstall the plugin",
-                        [source],
-                    ),
-                )
-            classes.append(cls)
-            origin.setdefault(cls, source)
-    return classes, origin
+    return list(result)
 
 
 class Plugins:
@@ -305,13 +352,19 @@ class Plugins:
         self.manager = manager if manager is not None else get_plugin_manager()
         sources = _sources(self.manager)
 
-        def registry(kind: str, hook_name: str) -> Registry[Any]:
-            return Registry(kind, *_registered(self.manager, hook_name, sources))
+        def registry(kind: str, hook_name: str, unknown: type[UnknownNameError]) -> Registry[Any]:
+            return Registry(kind, *_registered(self.manager, hook_name, sources), unknown)
 
-        self.importers: Registry[Importer] = registry("importer", "register_importers")
-        self.exporters: Registry[Exporter] = registry("exporter", "register_exporters")
-        self.strategies: Registry[Strategy] = registry("strategy", "register_strategies")
-        self.runners: Registry[Runner] = registry("runner", "register_runners")
+        self.importers: Registry[Importer] = registry(
+            "importer", "register_importers", UnknownFormatError
+        )
+        self.exporters: Registry[Exporter] = registry(
+            "exporter", "register_exporters", UnknownFormatError
+        )
+        self.strategies: Registry[Strategy] = registry(
+            "strategy", "register_strategies", UnknownStrategyError
+        )
+        self.runners: Registry[Runner] = registry("runner", "register_runners", UnknownRunnerError)
 
     def detect(self, path: Path) -> str:
         """The importer name for ``path``: by the ``detect_format`` hook, else an error."""
@@ -347,6 +400,47 @@ class Plugins:
         """Each plugin with its version and what it provides (for ``qualcode plugins``)."""
         return plugin_list(self.manager)
 
+    def strategy_list(self) -> dict[str, list[dict[str, Any]]]:
+        """The strategies (with their options) and runners, as plain data, sorted by name (what
+        ``qualcode strategies`` shows)."""
+        return {
+            "strategies": [
+                {
+                    "name": cls.name,
+                    "version": cls.version,
+                    "description": cls.description,
+                    "module": cls.__module__,
+                    "options": dict(cls.options),
+                }
+                for cls in sorted(self.strategies, key=lambda c: c.name)
+            ],
+            "runners": [
+                {"name": cls.name, "description": cls.description, "module": cls.__module__}
+                for cls in sorted(self.runners, key=lambda c: c.name)
+            ],
+        }
+
+
+def inspect_plugins(
+    prepare: Callable[[pluggy.PluginManager], None] | None = None,
+) -> tuple[list[dict[str, Any]], list[PluginError]]:
+    """Every plugin that loads, with what it provides, and an error for each that does not
+    (what ``qualcode plugins`` shows): an installed plugin that fails to load, two classes
+    with one name, a registration hook that returns the wrong thing. Never raises for these.
+
+    ``prepare`` may register more plugins first (the command line registers its commands).
+    """
+    errors: list[PluginError] = []
+    manager = get_plugin_manager(errors=errors)
+    if prepare is not None:
+        prepare(manager)
+    if not errors:
+        try:
+            Plugins(manager)
+        except PluginError as error:
+            errors.append(error)
+    return plugin_list(manager), errors
+
 
 def plugin_list(manager: pluggy.PluginManager) -> list[dict[str, Any]]:
     """Each plugin of ``manager`` with its version and what it provides.
@@ -371,20 +465,21 @@ def plugin_list(manager: pluggy.PluginManager) -> list[dict[str, Any]]:
                 provides[kind] = _provided_names(function)
         hooks = [
             hook_name
-            for hook_name in ("register_commands", "detect_format")
+            for hook_name in ("register_commands", "detect_format", "validate_file")
             if _is_hookimpl(getattr(plugin, hook_name, None))
         ]
         dist = dists.get(id(plugin))
         found.append(
             {
                 "name": name,
-                "builtin": name in DEFAULT_PLUGINS,
+                "builtin": is_builtin(name),
                 "distribution": dist.project_name if dist is not None else "qualcode",
                 "version": dist.version if dist is not None else _own_version(),
                 "provides": provides,
                 "hooks": hooks,
             }
         )
+    found.sort(key=lambda plugin: not plugin["builtin"])  # built-ins first, then in order
     return found
 
 

@@ -80,7 +80,7 @@ class Collection(Generic[E]):
         return f"<{len(self._items)} {self._kind}s>"
 
 
-@attrs.define(eq=False)
+@attrs.define(eq=False, repr=False)
 class Project:
     """A qualitative coding project: documents, codes, themes, codings, cases, and the rest."""
 
@@ -116,6 +116,11 @@ class Project:
             coders=self._coders,
             find=self.find,
         )
+
+    def __repr__(self) -> str:
+        """One line: the name and how many of each kind of entity the project holds."""
+        counts = ", ".join(f"{kind}={count}" for kind, count in self.counts().items() if count)
+        return f"<Project {self.name!r}: {counts or 'empty'}>"
 
     # -- views -----------------------------------------------------------------------------
 
@@ -449,7 +454,16 @@ class Project:
         return tuple(reversed(names))
 
     def code_by_path(self, path: Iterable[str]) -> Code | None:
-        """The code reached by following names from the top of the tree, or None."""
+        """The code reached by following names from the top of the tree, or None.
+
+        ``path`` is a sequence of names, e.g. ``("Feelings", "Fear")``, as :meth:`code_path`
+        gives. A plain string is a :class:`TypeError` (names may hold any character, so no
+        separator could split one safely).
+        """
+        if isinstance(path, str):
+            raise TypeError(
+                f"code_by_path takes a sequence of names, e.g. ({path!r},), not a string"
+            )
         parent: str | None = None
         found: Code | None = None
         for name in path:
@@ -477,8 +491,18 @@ class Project:
         """Codings matching every filter given, in insertion order.
 
         ``case_id`` and ``time_point`` filter through the coding's document. With
-        ``include_subcodes`` a code filter also matches the codes below it.
+        ``include_subcodes`` a code filter also matches the codes below it. An id that the
+        project does not hold is a :class:`~qualcode.errors.MissingReferenceError` (also a
+        ``KeyError``), as ``project.codes[id]`` is: a misspelt id never reads as "no codings".
         """
+        for given, table, kind in (
+            (code_id, self._codes, "code"),
+            (document_id, self._documents, "document"),
+            (case_id, self._cases, "case"),
+            (coder_id, self._coders, "coder"),
+        ):
+            if given is not None and given not in table:
+                raise MissingReferenceError(f"no {kind} with id {given}")
         codes: set[str] | None = None
         if code_id is not None:
             codes = {code_id}

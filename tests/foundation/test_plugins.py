@@ -9,7 +9,12 @@ from typing import Any
 import pytest
 
 from qualcode import Importer, ImportResult, Project, hookimpl
-from qualcode.errors import PluginError, UnknownFormatError
+from qualcode.errors import (
+    PluginError,
+    UnknownFormatError,
+    UnknownRunnerError,
+    UnknownStrategyError,
+)
 from qualcode.formats.native_json import JsonImporter
 from qualcode.plugins import (
     AUTOLOAD_SWITCH,
@@ -89,8 +94,21 @@ def test_registry_lookup() -> None:
     assert "json" in found.importers and len(found.importers) == len(list(found.importers))
     with pytest.raises(UnknownFormatError, match="unknown importer 'x'; known importers: "):
         found.importers.get("x")
-    with pytest.raises(UnknownFormatError, match="unknown strategy 'x'; known strategies: "):
+    with pytest.raises(UnknownStrategyError, match="unknown strategy 'x'; known strategies: "):
         found.strategies.get("x")
+    with pytest.raises(UnknownRunnerError, match="unknown runner 'x'; known runners: "):
+        found.runners.get("x")
+
+
+def test_an_unknown_strategy_is_about_strategies_and_every_lookup_is_a_key_error() -> None:
+    found = plugins()
+    with pytest.raises(KeyError) as caught:
+        found.strategies.get("keyword")
+    assert not isinstance(caught.value, UnknownFormatError)
+    assert str(caught.value).startswith("unknown strategy 'keyword'")  # not KeyError's quoting
+    for registry in (found.importers, found.exporters, found.runners):
+        with pytest.raises(KeyError):
+            registry.get("nothing")
 
 
 def test_blocked_plugins_do_not_load() -> None:

@@ -15,7 +15,10 @@ NVIVO_SAMPLE = "samples/nvivo-win12.6__oltas.qdpx"
 def _shared() -> Path:
     shared = Path(__file__).resolve().parents[2].parent / "shared"
     if not shared.is_dir():
-        pytest.skip("../shared is not present beside the project")
+        pytest.skip(
+            "needs ../shared: the REFI-QDA tests read the standard's schemas and a real NVivo "
+            "project from the folder 'shared' beside the repository, which is missing"
+        )
     return shared
 
 
@@ -33,7 +36,7 @@ def codebook_schema(_shared: Path) -> etree.XMLSchema:
 def nvivo_sample(_shared: Path) -> Path:
     path = _shared / NVIVO_SAMPLE
     if not path.is_file():
-        pytest.skip(f"{NVIVO_SAMPLE} is not in ../shared")
+        pytest.skip(f"needs ../shared: the real NVivo project {NVIVO_SAMPLE} is missing from it")
     return path
 
 

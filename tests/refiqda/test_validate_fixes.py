@@ -26,7 +26,10 @@ CODES = (
 def schemas() -> Schemas:
     folder = Path(__file__).resolve().parents[2].parent / "shared" / "refi-qda"
     if not (folder / "Project.xsd").is_file():
-        pytest.skip("the REFI-QDA schemas are not in ../shared/refi-qda")
+        pytest.skip(
+            "needs ../shared: the REFI-QDA schemas (refi-qda/Project.xsd and Codebook.xsd, which "
+            "belong to the standard and are not kept in this repository) are missing from it"
+        )
     return Schemas(folder)
 
 

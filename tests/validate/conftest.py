@@ -149,7 +149,10 @@ def invoke(monkeypatch: pytest.MonkeyPatch) -> Invoke:
 def schemas(shared_dir: Path) -> Path:
     folder = shared_dir / "refi-qda"
     if not (folder / "Project.xsd").is_file():
-        pytest.skip("the REFI-QDA schemas are not in ../shared/refi-qda")
+        pytest.skip(
+            "needs ../shared: the REFI-QDA schemas (refi-qda/Project.xsd and Codebook.xsd, which "
+            "belong to the standard and are not kept in this repository) are missing from it"
+        )
     return folder
 
 
@@ -157,5 +160,5 @@ def schemas(shared_dir: Path) -> Path:
 def nvivo_sample(shared_dir: Path) -> Path:
     path = shared_dir / NVIVO_SAMPLE
     if not path.is_file():
-        pytest.skip(f"{NVIVO_SAMPLE} is not in ../shared")
+        pytest.skip(f"needs ../shared: the real NVivo project {NVIVO_SAMPLE} is missing from it")
     return path

@@ -1,17 +1,32 @@
 """The ``qualcode`` command line: a thin Typer app over the library.
 
-Commands come from plugins through the ``register_commands`` hook, the built-in ones included.
+Commands come from plugins through the ``register_commands`` hook, the built-in ones included:
+when the command line starts, it registers its own command modules (:data:`COMMAND_PLUGINS`)
+with the plugin manager the library uses, then asks every plugin for its commands. The library
+itself never imports this package.
 """
 
 from __future__ import annotations
 
+import importlib
 from typing import Annotated
 
+import pluggy
 import typer
 
 from qualcode.cli.common import interrupted, interruptible
 from qualcode.errors import PluginError
-from qualcode.plugins import default_plugins, get_plugin_manager
+from qualcode.plugins import SKIP_INSTALLED, default_plugins, get_plugin_manager, is_builtin
+
+COMMAND_PLUGINS: tuple[str, ...] = (
+    "qualcode.cli.project_commands",
+    "qualcode.cli.plugin_commands",
+    "qualcode.cli.coding_commands",
+    "qualcode.cli.import_commands",
+    "qualcode.cli.validate_commands",
+    "qualcode.cli.analysis_commands",
+)
+"""The built-in command plugins; ``qualcode --help`` lists their commands in this order."""
 
 HELP = (
     "Qualitative coding: convert, inspect, code and analyse projects.\n\n"
@@ -59,8 +74,6 @@ def make_app() -> typer.Typer:
     ) -> None:
         """The options of ``qualcode`` itself (its help is :data:`HELP`)."""
 
-    # In registration order (pluggy would call the last registered first), so built-in commands
-    # come first in --help, in the order of DEFAULT_PLUGINS, then third parties'.
     try:
         manager = default_plugins().manager
     except PluginError:
@@ -68,11 +81,66 @@ def make_app() -> typer.Typer:
         # command still work; a command that needs the plugins reports the error as one line
         # (default_plugins() raises it again) and `qualcode plugins` lists what did load.
         manager = get_plugin_manager(errors=[])
-    arguments = {"app": app}
-    for implementation in manager.hook.register_commands.get_hookimpls():
-        implementation.function(*(arguments[name] for name in implementation.argnames))
+    register_command_plugins(manager)
+    for problem in add_commands(manager, app):
+        typer.echo(f"error: {' '.join(str(problem).split())}", err=True)
     _interruptible(app)
     return app
+
+
+def register_command_plugins(manager: pluggy.PluginManager) -> None:
+    """Register the built-in command plugins with ``manager`` (once; blocked ones stay out).
+
+    They are registered after every other plugin, so pluggy calls them first and the built-in
+    commands come first in ``--help``; a third party's ``tryfirst`` commands come before them.
+    """
+    for module_name in reversed(COMMAND_PLUGINS):  # pluggy calls the last registered first
+        if manager.get_plugin(module_name) is None and not manager.is_blocked(module_name):
+            manager.register(importlib.import_module(module_name), name=module_name)
+
+
+def add_commands(manager: pluggy.PluginManager, app: typer.Typer) -> list[PluginError]:
+    """Call ``register_commands`` through pluggy (so ``tryfirst``, ``trylast`` and wrappers
+    work); an installed plugin whose hook fails is left out and returned as an error naming it,
+    and the others' commands are added again without it. A built-in that fails is a bug."""
+    problems: list[PluginError] = []
+    left_out: list[object] = []
+    while True:
+        hook = manager.subset_hook_caller("register_commands", remove_plugins=left_out)
+        commands_before = list(app.registered_commands)
+        groups_before = list(app.registered_groups)
+        try:
+            hook(app=app)
+            return problems
+        except Exception as error:
+            name = _failing_plugin(manager, error)
+            if name is None or is_builtin(name):
+                raise
+            app.registered_commands[:] = commands_before
+            app.registered_groups[:] = groups_before
+            left_out.append(manager.get_plugin(name))
+            problems.append(
+                PluginError(
+                    f"plugin {name!r}: register_commands failed: {error} "
+                    f"({type(error).__name__}); its commands are left out",
+                    hint=f"fix or uninstall it, {SKIP_INSTALLED}",
+                )
+            )
+
+
+def _failing_plugin(manager: pluggy.PluginManager, error: BaseException) -> str | None:
+    """The name of the plugin whose ``register_commands`` raised ``error`` (by its traceback)."""
+    codes = {
+        implementation.function.__code__: implementation.plugin_name
+        for implementation in manager.hook.register_commands.get_hookimpls()
+        if hasattr(implementation.function, "__code__")
+    }
+    traceback = error.__traceback__
+    found: str | None = None
+    while traceback is not None:
+        found = codes.get(traceback.tb_frame.f_code, found)
+        traceback = traceback.tb_next
+    return found
 
 
 def _interruptible(app: typer.Typer) -> None:

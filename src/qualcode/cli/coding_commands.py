@@ -1,14 +1,13 @@
 """Commands about coding strategies: ``code`` (apply one) and ``strategies`` (what is installed).
 
-Both work with any registered strategy and runner: the command only parses options, checks them
-against what the strategy declares, and hands them over.
+Both work with any registered strategy and runner: ``code`` parses its arguments and calls
+:func:`qualcode.code` between reading and saving the project.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 import typer
 
@@ -21,83 +20,14 @@ from qualcode.cli.common import (
     show_report,
     user_errors,
 )
-from qualcode.errors import OptionError, OutputError
+from qualcode.coding import choose_runner, plan_coding
+from qualcode.conversion import check_exporter_options, refuse_replacing_input
 from qualcode.fileio import check_input, check_output
 from qualcode.hookspecs import hookimpl
-from qualcode.plugins import Plugins, default_plugins
-from qualcode.strategies.base import Runner, Strategy
+from qualcode.plugins import default_plugins
+from qualcode.strategies.runners import PROGRESS_STEPS, ProgressRunner
 
-T = TypeVar("T")
-R = TypeVar("R")
-
-PROGRESS_STEPS = 20
-"""How many times the progress bar moves during a run (a runner with only ``map`` gets the tasks
-in this many batches)."""
-
-
-class ProgressRunner(Runner):
-    """Wraps a runner to report progress as its :meth:`Runner.imap` hands over results, or, for
-    a runner with only ``map``, as batches of tasks come back from it.
-
-    Results are those of the wrapped runner, in task order, so the output does not change.
-    """
-
-    name = "progress"
-    description = "reports progress while another runner works"
-
-    def __init__(self, inner: Runner, advance: Callable[[int, int], None]) -> None:
-        super().__init__(jobs=inner.jobs, scheduler=inner.scheduler)
-        self.inner = inner
-        self.advance = advance
-
-    def map(self, function: Callable[[T], R], tasks: Sequence[T]) -> list[R]:
-        return list(self.imap(function, tasks))
-
-    def imap(self, function: Callable[[T], R], tasks: Sequence[T]) -> Iterator[R]:
-        total = len(tasks)
-        self.advance(0, total)
-        if not self.inner.streams:  # a runner with only map gets the tasks in batches
-            size = max(1, -(-total // PROGRESS_STEPS))
-            for first in range(0, total, size):
-                yield from self.inner.map(function, tasks[first : first + size])
-                self.advance(min(total, first + size), total)
-            return
-        step = max(1, total // PROGRESS_STEPS)
-        for done, result in enumerate(self.inner.imap(function, tasks), start=1):
-            if done % step == 0 or done == total:
-                self.advance(done, total)
-            yield result
-
-    def close(self) -> None:
-        self.inner.close()
-
-
-def choose_runner(name: str | None, jobs: int | None, scheduler: str | None) -> str:
-    """The runner to use: the one named, else ``processes`` for ``--jobs`` above 1, ``dask``
-    for ``--scheduler``, else ``serial``."""
-    if name:
-        return name
-    if scheduler:
-        return "dask"
-    if jobs is not None and jobs > 1:
-        return "processes"
-    return "serial"
-
-
-def strategy_options(
-    strategy: type[Strategy],
-    given: dict[str, Any],
-) -> dict[str, Any]:
-    """``given`` checked against the options the strategy declares (an error names the unknown
-    one and lists the known ones)."""
-    for key in given:
-        if key not in strategy.options:
-            known = ", ".join(sorted(strategy.options)) or "none"
-            raise OptionError(
-                f"strategy {strategy.name!r} has no option {key!r}",
-                hint=f"its options: {known} (see qualcode strategies)",
-            )
-    return given
+__all__ = ["PROGRESS_STEPS", "ProgressRunner", "choose_runner", "code", "strategies"]
 
 
 def code(
@@ -169,6 +99,12 @@ def code(
         str | None,
         typer.Option("--to", help="Output format (default: from the output file's extension)."),
     ] = None,
+    target: Annotated[
+        str | None,
+        typer.Option(
+            "--target", help="For REFI-QDA output: the program to write for (e.g. nvivo)."
+        ),
+    ] = None,
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="No progress bar and no summary.")
     ] = False,
@@ -176,84 +112,49 @@ def code(
     """Apply a coding strategy: add the codings it proposes, by its machine coder, and write
     the result. Existing codings are never changed."""
     given: dict[str, Any] = dict(parse_options(option or []))
-    if rules is not None:
-        given["rules"] = rules
     if unit is not None:
         given["unit"] = unit
     if within:
         given["within"] = within[0] if len(within) == 1 else list(within)
     if speaker:
         given["speakers"] = ",".join(speaker)
+    write_options: dict[str, Any] = {} if target is None else {"target": target}
     with user_errors():
         plugins = default_plugins()
-        strategy_class = plugins.strategies.get(strategy_name)
-        options = strategy_options(strategy_class, given)
+        plan = plan_coding(
+            strategy_name,
+            rules=rules,
+            jobs=jobs,
+            runner=runner_name,
+            scheduler=scheduler,
+            plugins=plugins,
+            **given,
+        )
         check_input(source)
-        if rules is not None:
-            check_input(rules)
         check_output(destination)  # a folder or a missing folder fails before any work
-        runner_class = plugins.runners.get(choose_runner(runner_name, jobs, scheduler))
-        if scheduler and not runner_class.uses_scheduler:
-            raise OptionError(
-                f"--scheduler names a cluster; the {runner_class.name} runner does not use one",
-                hint="leave out --runner (or use --runner dask) to run on that cluster",
+        exporter_name = target_format or plugins.exporter_for(destination)
+        exporter_options = plugins.exporters.get(exporter_name).options
+        check_exporter_options(exporter_name, exporter_options, write_options)
+        refuse_replacing_input(source, destination)
+        imported = read(source, source_format, plugins=plugins)
+        with progress_bar(quiet, f"{strategy_name} ({plan.runner_name})") as advance:
+            bar = advance
+            outcome = plan.apply(
+                imported.project,
+                None if bar is None else lambda done, total: bar(done, total, ""),
             )
-        if source.resolve() == destination.resolve():
-            raise OutputError(
-                "the output would replace the input", path=destination, hint="write to another file"
-            )
-        result = read(source, source_format, plugins=plugins)
-        project = result.project
-        runner = runner_class(jobs=jobs, scheduler=scheduler)
-        try:
-            with progress_bar(quiet, f"{strategy_name} ({runner_class.name})") as advance:
-                shown = runner
-                if advance is not None:
-                    bar = advance
-                    shown = ProgressRunner(runner, lambda done, total: bar(done, total, ""))
-                proposed = strategy_class().run(project, shown, **options)
-        finally:
-            runner.close()
-        proposed.apply_to(project)
-        report = save(project, destination, target_format, plugins=plugins)
-    show_report(result.report, "import")
-    for warning in proposed.warnings:
-        message(f"{strategy_name}: warning: {warning}")
-    for hint in proposed.hints:
-        message(f"{strategy_name}: hint: {hint}")
+        report = save(
+            imported.project, destination, exporter_name, plugins=plugins, **write_options
+        )
+    show_report(imported.report, "import")
+    for warning in outcome.warnings:
+        message(f"{outcome.strategy}: warning: {warning}")
+    for hint in outcome.hints:
+        message(f"{outcome.strategy}: hint: {hint}")
     show_report(report, "export")
     if not quiet:
-        touched = len({c.document_id for c in proposed.codings})
-        message(
-            f"{strategy_name}: {_count(len(proposed.codings), 'coding')} in "
-            f"{_count(touched, 'document')} by {proposed.coder.name}"
-            + (f", {_count(len(proposed.codes), 'new code')}" if proposed.codes else "")
-        )
+        message(outcome.summary())
         message(f"wrote {destination}")
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}" + ("" if number == 1 else "s")
-
-
-def describe(plugins: Plugins) -> dict[str, Any]:
-    """The installed strategies (with their options) and runners, as plain data."""
-    return {
-        "strategies": [
-            {
-                "name": cls.name,
-                "version": cls.version,
-                "description": cls.description,
-                "module": cls.__module__,
-                "options": dict(cls.options),
-            }
-            for cls in sorted(plugins.strategies, key=lambda c: c.name)
-        ],
-        "runners": [
-            {"name": cls.name, "description": cls.description, "module": cls.__module__}
-            for cls in sorted(plugins.runners, key=lambda c: c.name)
-        ],
-    }
 
 
 def strategies(
@@ -261,7 +162,7 @@ def strategies(
 ) -> None:
     """List the installed coding strategies with their options, and the runners."""
     with user_errors():
-        found = describe(default_plugins())
+        found = default_plugins().strategy_list()
     if as_json:
         print_json(found)
         return

@@ -7,9 +7,8 @@ from typing import Annotated
 import typer
 
 from qualcode.cli.common import print_json, user_errors
-from qualcode.errors import PluginError
 from qualcode.hookspecs import hookimpl
-from qualcode.plugins import Plugins, get_plugin_manager, plugin_list
+from qualcode.plugins import inspect_plugins
 
 
 def plugins(
@@ -20,15 +19,10 @@ def plugins(
     An installed plugin that fails to load, or clashes with another, is named in an error line
     on stderr (exit code 1) after the list of those that loaded.
     """
-    errors: list[PluginError] = []
+    from qualcode.cli import register_command_plugins  # the package imports this module
+
     with user_errors():
-        manager = get_plugin_manager(errors=errors)
-        if not errors:
-            try:
-                Plugins(manager)  # two classes with one name, a hook returning the wrong thing
-            except PluginError as error:
-                errors.append(error)
-        found = plugin_list(manager)
+        found, errors = inspect_plugins(register_command_plugins)
     if as_json:
         print_json(found)
     else:

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from qualcode.api import read
 from qualcode.cli.common import message, parse_options, print_json, show_report, user_errors
-from qualcode.errors import LossError, OptionError, about_file
-from qualcode.fileio import check_input, check_output
+from qualcode.conversion import convert as convert_project
+from qualcode.errors import LossError
+from qualcode.fileio import check_input
 from qualcode.hookspecs import hookimpl
-from qualcode.losses import LossReport
-from qualcode.plugins import default_plugins
 
 INFO_KEYS = (
     "documents",
@@ -97,55 +95,27 @@ def convert(
     ] = False,
 ) -> None:
     """Convert a project (or a document) from one format to another."""
-    options: dict[str, object] = dict(parse_options(option or []))
-    if target is not None:
-        options["target"] = target
+    options: dict[str, Any] = dict(parse_options(option or []))
     with user_errors():
-        check_input(source)
-        check_output(destination)  # a folder or a missing folder fails before any work
-        plugins = default_plugins()
-        exporter_name = target_format or plugins.exporter_for(destination)
-        exporter = plugins.exporters.get(exporter_name)()
-        _check_exporter_options(exporter_name, exporter.options, options)
-        if source.resolve() == destination.resolve():
-            raise LossError(
-                "the output would replace the input", path=destination, hint="write to another file"
+        try:
+            result = convert_project(
+                source,
+                destination,
+                source_format=source_format,
+                destination_format=target_format,
+                target=target,
+                strict=strict,
+                **options,
             )
-        result = read(source, source_format, plugins=plugins)
-        if strict:
-            combined = LossReport()
-            combined.extend(result.report)
-            with about_file(destination):
-                combined.extend(exporter.losses(result.project, **options))
-            if not combined.lossless:
-                show_report(combined, "strict")
-                raise LossError(
-                    f"{len(combined.losses)} kind(s) of data would be lost",
-                    path=destination,
-                    hint="nothing was written; drop --strict to convert anyway",
-                )
-        with about_file(destination):
-            report = exporter.write(result.project, destination, **options)
+        except LossError as error:
+            if error.report is not None:
+                show_report(error.report, "strict")
+            raise
     if quiet:
         return
-    show_report(result.report, "import")
-    show_report(report, "export")
-    message(f"wrote {destination} ({exporter_name})")
-
-
-def _check_exporter_options(
-    name: str, known: Mapping[str, str], given: Mapping[str, object]
-) -> None:
-    """Refuse options (``-o``, ``--target``) that the exporter does not take: a misspelt or
-    misplaced option would otherwise be ignored without a word."""
-    unknown = sorted(set(given) - set(known))
-    if unknown:
-        shown = ", ".join(repr(key) for key in unknown)
-        label = "option" if len(unknown) == 1 else "options"
-        hint = "known: " + ", ".join(sorted(known)) if known else "it takes no options"
-        if "target" in unknown:
-            hint += "; --target is for REFI-QDA outputs (.qdpx, .qde)"
-        raise OptionError(f"unknown {label} {shown} for the {name} exporter", hint=hint)
+    show_report(result.import_report, "import")
+    show_report(result.export_report, "export")
+    message(f"wrote {destination} ({result.exporter})")
 
 
 @hookimpl

@@ -125,6 +125,48 @@ class ProcessPoolRunner(Runner):
         self.close()
 
 
+PROGRESS_STEPS = 20
+"""How many times progress is reported during a run (a runner with only ``map`` gets the tasks
+in this many batches)."""
+
+
+class ProgressRunner(Runner):
+    """Wraps a runner to report progress as its :meth:`Runner.imap` hands over results, or, for
+    a runner with only ``map``, as batches of tasks come back from it.
+
+    Results are those of the wrapped runner, in task order, so the output does not change.
+    """
+
+    name = "progress"
+    description = "reports progress while another runner works"
+
+    def __init__(self, inner: Runner, advance: Callable[[int, int], None]) -> None:
+        super().__init__(jobs=inner.jobs, scheduler=inner.scheduler)
+        self.inner = inner
+        self.advance = advance
+
+    def map(self, function: Callable[[T], R], tasks: Sequence[T]) -> list[R]:
+        return list(self.imap(function, tasks))
+
+    def imap(self, function: Callable[[T], R], tasks: Sequence[T]) -> Iterator[R]:
+        total = len(tasks)
+        self.advance(0, total)
+        if not self.inner.streams:  # a runner with only map gets the tasks in batches
+            size = max(1, -(-total // PROGRESS_STEPS))
+            for first in range(0, total, size):
+                yield from self.inner.map(function, tasks[first : first + size])
+                self.advance(min(total, first + size), total)
+            return
+        step = max(1, total // PROGRESS_STEPS)
+        for done, result in enumerate(self.inner.imap(function, tasks), start=1):
+            if done % step == 0 or done == total:
+                self.advance(done, total)
+            yield result
+
+    def close(self) -> None:
+        self.inner.close()
+
+
 @hookimpl
 def register_runners() -> list[type[Runner]]:
     return [SerialRunner, ProcessPoolRunner]

@@ -1,7 +1,10 @@
 """Fixtures and conformance checks for plugin authors (and qualcode's own tests).
 
 - :func:`sample_project`: a small project that uses every kind of entity and every field.
-- :func:`projects`: a Hypothesis strategy producing valid random projects.
+- :func:`projects`: a Hypothesis strategy producing valid random projects. It needs the
+  ``testing`` extra (``pip install 'qualcode[testing]'``, which installs Hypothesis); without
+  it, calling :func:`projects` raises a ModuleNotFoundError naming that extra. Everything else
+  here works without it.
 - :func:`assert_projects_equal`: compares two projects field by field with a readable diff.
 - :func:`check_importer` and :func:`check_roundtrip`: what every importer and exporter must do.
 

@@ -53,9 +53,18 @@ def projects(
 ) -> SearchStrategy[Project]:
     """A Hypothesis strategy of valid random projects using every kind of entity.
 
-    Hypothesis is imported when this is called, so this module imports without it.
+    Hypothesis is imported when this is called, so this module imports without it; without
+    Hypothesis installed (``pip install 'qualcode[testing]'``) this is a ModuleNotFoundError
+    that says so.
     """
-    from hypothesis import strategies as st
+    try:
+        from hypothesis import strategies as st
+    except ModuleNotFoundError as error:
+        raise ModuleNotFoundError(
+            "qualcode.testing.projects() needs Hypothesis, which is not installed: "
+            "pip install 'qualcode[testing]' (or pip install hypothesis)",
+            name="hypothesis",
+        ) from error
 
     names = st.text(max_size=12)
     texts = st.text(

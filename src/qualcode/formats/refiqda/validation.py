@@ -29,7 +29,7 @@ from qualcode.errors import InputNotFoundError, ParseError, QualcodeError
 from qualcode.fileio import read_bytes, require_file
 from qualcode.formats.refiqda.container import QdpxArchive, SourcesFolder
 from qualcode.formats.refiqda.sources import FileResolver
-from qualcode.formats.refiqda.validation_checks import Checker, InternalFiles, Problem
+from qualcode.formats.refiqda.validation_checks import Checker, InternalFiles
 from qualcode.formats.refiqda.validation_import import (
     Imported,
     import_codebook,
@@ -41,6 +41,7 @@ from qualcode.formats.refiqda.xml import (
     local,
     parse,
 )
+from qualcode.validation import FileValidation, Problem
 
 __all__ = [
     "REFIQDA_EXTENSIONS",
@@ -61,14 +62,8 @@ SCHEMA_FILES = {"project": "Project.xsd", "codebook": "Codebook.xsd"}
 REFIQDA_EXTENSIONS = {".qdpx": "project", ".qde": "project", ".qdc": "codebook"}
 
 
-@attrs.frozen
-class Validation:
-    """What :func:`check_file` found in one file."""
-
-    problems: list[Problem]
-    notes: list[Problem] = attrs.field(factory=list)
-    """What is worth knowing but not wrong, e.g. that the importer reads positions under
-    another convention than the one the file's producer is known for."""
+Validation = FileValidation
+"""What :func:`check_file` found in one file (the library's :class:`FileValidation`)."""
 
 
 # -- schemas ----------------------------------------------------------------------------------

@@ -32,45 +32,7 @@ from qualcode.formats.refiqda.xml import (
 )
 from qualcode.model import TextOrigin, canonical_id
 from qualcode.text import crlf_line_ends, decode, normalize_newlines
-
-
-@attrs.frozen
-class Problem:
-    """One thing wrong with a file, and where (also used for a note about a file)."""
-
-    file: str
-    message: str
-    member: str | None = None
-    """The archive member (e.g. ``project.qde``) for a file inside a .qdpx."""
-    line: int | None = None
-    guid: str | None = None
-    check: str = "structure"
-    """What found it: ``read``, ``schema``, ``reference``, ``duplicate``, ``span``, ``file``,
-    ``cycle``, ``value``, ``structure`` or (other formats) ``integrity``; a note's is
-    ``positions``."""
-
-    @property
-    def location(self) -> str:
-        where = self.file if self.member is None else f"{self.file}!{self.member}"
-        if self.line is not None:
-            where += f":{self.line}"
-        if self.guid is not None:
-            where += f" (guid {self.guid})"
-        return where
-
-    def __str__(self) -> str:
-        return f"{self.location}: {self.message}"
-
-    def as_dict(self) -> dict[str, str | int | None]:
-        return {
-            "file": self.file,
-            "member": self.member,
-            "line": self.line,
-            "guid": self.guid,
-            "check": self.check,
-            "message": self.message,
-        }
-
+from qualcode.validation import Problem
 
 # -- what the checks know about the REFI-QDA vocabulary ---------------------------------------
 
