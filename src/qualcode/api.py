@@ -8,6 +8,7 @@ from typing import Any
 from qualcode.errors import InputNotFoundError, about_file
 from qualcode.formats.base import ImportResult
 from qualcode.losses import LossReport
+from qualcode.options import check_plugin_options
 from qualcode.plugins import Plugins, default_plugins
 from qualcode.project import Project
 
@@ -18,7 +19,8 @@ def read(
     """Read a project and the report of what the import could not carry.
 
     ``format`` names an importer (see ``qualcode plugins``); without it the format is detected
-    from the file name, then the content.
+    from the file name, then the content. ``options`` are the importer's own (an option it does
+    not declare is an :class:`~qualcode.errors.OptionError`).
     """
     path = Path(path)
     if not path.exists():
@@ -27,6 +29,7 @@ def read(
     name = format or plugins.detect(path)
     importer = plugins.importers.get(name)()
     with about_file(path):
+        check_plugin_options(type(importer), options, owner=f"importer {name!r}")
         return importer.read(path, **options)
 
 
@@ -47,11 +50,14 @@ def save(
 ) -> LossReport:
     """Write ``project`` to ``path`` atomically and return what the format could not carry.
 
-    ``format`` names an exporter; without it the file name's extension decides.
+    ``format`` names an exporter; without it the file name's extension decides. ``options``
+    are the exporter's own (an option it does not declare is an
+    :class:`~qualcode.errors.OptionError`).
     """
     path = Path(path)
     plugins = plugins or default_plugins()
     name = format or plugins.exporter_for(path)
     exporter = plugins.exporters.get(name)()
     with about_file(path):
+        check_plugin_options(type(exporter), options, owner=f"exporter {name!r}")
         return exporter.write(project, path, **options)

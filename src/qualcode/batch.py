@@ -49,6 +49,7 @@ from qualcode.import_plans import (
 from qualcode.import_plans import read_as as read_as_choice
 from qualcode.losses import LossReport
 from qualcode.model import Case, DocumentKind, new_id
+from qualcode.options import option_names
 from qualcode.plugins import Plugins, default_plugins
 from qualcode.project import Project
 
@@ -313,7 +314,7 @@ def _import_into_file(
     exporter = plugins.exporters.get(exporter_name)
     export_options: dict[str, Any] = {}
     if target is not None:
-        if "target" not in exporter.options:
+        if "target" not in option_names(exporter):
             raise OptionError(
                 f"the {exporter_name} exporter takes no target program",
                 path=path,
@@ -449,14 +450,14 @@ def importer_options(
     an :class:`OptionError` naming it, the readers and the options they know, so a misspelt name
     never passes unnoticed.
     """
-    declared: dict[str, Mapping[str, str]] = {}
+    declared: dict[str, tuple[str, ...]] = {}
     for name in sorted(set(importers)):
         if name == CODEBOOK_READER:
-            declared[name] = {}
+            declared[name] = ()
         elif name == CASES_READER:
-            declared[name] = TABLE_OPTIONS
+            declared[name] = tuple(TABLE_OPTIONS)
         else:
-            declared[name] = plugins.importers.get(name).options
+            declared[name] = option_names(plugins.importers.get(name))
     if not declared:
         return {}
     known = sorted({key for accepted in declared.values() for key in accepted})

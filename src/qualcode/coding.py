@@ -14,6 +14,7 @@ import attrs
 
 from qualcode.errors import OptionError
 from qualcode.fileio import check_input
+from qualcode.options import check_plugin_options
 from qualcode.plugins import Plugins, default_plugins
 from qualcode.project import Project
 from qualcode.strategies.base import Runner, Strategy, StrategyResult
@@ -82,13 +83,7 @@ def choose_runner(name: str | None, jobs: int | None, scheduler: str | None) -> 
 def check_strategy_options(strategy: type[Strategy], given: Mapping[str, Any]) -> None:
     """An :class:`~qualcode.errors.OptionError` naming an option ``strategy`` does not declare,
     with the ones it does."""
-    for key in given:
-        if key not in strategy.options:
-            known = ", ".join(sorted(strategy.options)) or "none"
-            raise OptionError(
-                f"strategy {strategy.name!r} has no option {key!r}",
-                hint=f"its options: {known} (see qualcode strategies)",
-            )
+    check_plugin_options(strategy, given, owner=f"strategy {strategy.name!r}")
 
 
 @attrs.frozen

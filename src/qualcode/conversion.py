@@ -16,7 +16,9 @@ import attrs
 from qualcode.api import read
 from qualcode.errors import LossError, OptionError, OutputIsInputError, about_file
 from qualcode.fileio import check_input, check_output
+from qualcode.formats.base import Exporter
 from qualcode.losses import LossReport
+from qualcode.options import check_plugin_options, option_names
 from qualcode.plugins import Plugins, default_plugins
 from qualcode.project import Project
 
@@ -55,19 +57,15 @@ def refuse_replacing_input(source: Path, destination: Path) -> None:
         )
 
 
-def check_exporter_options(
-    name: str, known: Mapping[str, str], given: Mapping[str, object]
-) -> None:
-    """Refuse options that exporter ``name`` does not take: a misspelt or misplaced option would
+def check_exporter_options(exporter: type[Exporter], given: Mapping[str, object]) -> None:
+    """Refuse options that ``exporter`` does not take: a misspelt or misplaced option would
     otherwise be ignored without a word."""
-    unknown = sorted(set(given) - set(known))
-    if unknown:
-        shown = ", ".join(repr(key) for key in unknown)
-        label = "option" if len(unknown) == 1 else "options"
-        hint = "known: " + ", ".join(sorted(known)) if known else "it takes no options"
-        if "target" in unknown:
-            hint += "; --target is for REFI-QDA outputs (.qdpx, .qde)"
-        raise OptionError(f"unknown {label} {shown} for the {name} exporter", hint=hint)
+    try:
+        check_plugin_options(exporter, given, owner=f"exporter {exporter.name!r}")
+    except OptionError as error:
+        if "target" in given and "target" not in option_names(exporter):
+            error.hint = f"{error.hint}; --target is for REFI-QDA outputs (.qdpx, .qde)"
+        raise
 
 
 def convert(
@@ -101,7 +99,7 @@ def convert(
     plugins = plugins or default_plugins()
     exporter_name = destination_format or plugins.exporter_for(destination)
     exporter = plugins.exporters.get(exporter_name)()
-    check_exporter_options(exporter_name, exporter.options, options)
+    check_exporter_options(type(exporter), options)
     refuse_replacing_input(source, destination)
     importer_name = source_format or plugins.detect(source)
     result = read(source, importer_name, plugins=plugins)

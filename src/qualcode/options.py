@@ -66,6 +66,11 @@ class Option:
         return described
 
 
+OptionsDeclaration = Sequence[Option] | Mapping[str, str]
+"""What a plugin class's ``options`` attribute holds: :class:`Option` declarations, or (the
+older form) a mapping of option name to help text."""
+
+
 def declared_options(cls: type[Any]) -> tuple[Option, ...]:
     """The options a plugin class declares, as :class:`Option` objects.
 
@@ -113,6 +118,16 @@ def _malformed(where: str, problem: str) -> PluginError:
         f"{where} declares its options wrongly: {problem}",
         hint="see 'Options' in the plugin author's guide",
     )
+
+
+def option_names(cls: type[Any]) -> tuple[str, ...]:
+    """The names of the options a plugin class declares."""
+    return tuple(option.name for option in declared_options(cls))
+
+
+def check_plugin_options(cls: type[Any], given: Mapping[str, Any], *, owner: str) -> dict[str, Any]:
+    """:func:`check_options` against what plugin class ``cls`` declares."""
+    return check_options(declared_options(cls), given, owner=owner)
 
 
 def check_options(

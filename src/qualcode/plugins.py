@@ -28,6 +28,7 @@ from qualcode.errors import (
     UnknownStrategyError,
 )
 from qualcode.formats.base import Exporter, Importer
+from qualcode.options import declared_options
 from qualcode.strategies.base import Runner, Strategy
 
 ENTRY_POINT_GROUP = "qualcode"
@@ -220,6 +221,13 @@ class Registry(Generic[C]):
                         [sources.get(other), sources.get(cls)],
                     ),
                 )
+            try:
+                declared_options(cls)  # a malformed declaration is named at registration
+            except PluginError as error:
+                raise PluginError(
+                    f"{kind} {described(cls)}: {error.message}",
+                    hint=_hint(error.hint or "fix its options", [sources.get(cls)]),
+                ) from None
             self._classes[name] = cls
 
     def names(self) -> list[str]:
@@ -410,7 +418,7 @@ class Plugins:
                     "version": cls.version,
                     "description": cls.description,
                     "module": cls.__module__,
-                    "options": dict(cls.options),
+                    "options": [option.describe() for option in declared_options(cls)],
                 }
                 for cls in sorted(self.strategies, key=lambda c: c.name)
             ],
@@ -454,6 +462,7 @@ def plugin_list(manager: pluggy.PluginManager) -> list[dict[str, Any]]:
         if plugin is None:
             continue
         provides: dict[str, list[str]] = {}
+        options: dict[str, dict[str, list[dict[str, Any]]]] = {}
         for kind, hook_name in (
             ("importers", "register_importers"),
             ("exporters", "register_exporters"),
@@ -463,6 +472,7 @@ def plugin_list(manager: pluggy.PluginManager) -> list[dict[str, Any]]:
             function = getattr(plugin, hook_name, None)
             if function is not None and _is_hookimpl(function):
                 provides[kind] = _provided_names(function)
+                options[kind] = _provided_options(function)
         hooks = [
             hook_name
             for hook_name in ("register_commands", "detect_format", "validate_file")
@@ -476,6 +486,7 @@ def plugin_list(manager: pluggy.PluginManager) -> list[dict[str, Any]]:
                 "distribution": dist.project_name if dist is not None else "qualcode",
                 "version": dist.version if dist is not None else _own_version(),
                 "provides": provides,
+                "options": options,
                 "hooks": hooks,
             }
         )
@@ -492,6 +503,25 @@ def _provided_names(function: Any) -> list[str]:
     if not isinstance(result, list | tuple):
         return []
     return [str(getattr(cls, "name", cls)) for cls in result]
+
+
+def _provided_options(function: Any) -> dict[str, list[dict[str, Any]]]:
+    """Each class a registration hook returns, by name, with its declared options (as
+    :meth:`~qualcode.options.Option.describe` gives them); a class whose declaration is
+    malformed is left out (it is reported when the plugins register)."""
+    try:
+        result = function()
+    except Exception:
+        return {}
+    found: dict[str, list[dict[str, Any]]] = {}
+    for cls in result if isinstance(result, list | tuple) else ():
+        if isinstance(cls, type):
+            try:
+                declared = declared_options(cls)
+            except PluginError:
+                continue
+            found[str(getattr(cls, "name", cls.__qualname__))] = [o.describe() for o in declared]
+    return found
 
 
 def _is_hookimpl(function: object) -> bool:

@@ -139,13 +139,13 @@ def test_convert_json_to_json_is_lossless(project_file: Path, tmp_path: Path) ->
 @pytest.mark.parametrize(
     ("arguments", "expected"),
     [
-        (["-o", "indnet=2"], "unknown option 'indnet' for the json exporter; known: indent"),
+        (["-o", "indnet=2"], "exporter 'json' has no option 'indnet'; its options are: indent"),
         (
             ["--target", "nvivo"],
-            "unknown option 'target' for the json exporter; known: indent; --target is for "
+            "exporter 'json' has no option 'target'; its options are: indent; --target is for "
             "REFI-QDA outputs (.qdpx, .qde)",
         ),
-        (["-o", "document=x", "-o", "a=1"], "unknown options 'a', 'document' for the json"),
+        (["-o", "document=x", "-o", "a=1"], "exporter 'json' has no options 'a', 'document'"),
     ],
 )
 def test_convert_refuses_options_the_exporter_does_not_take(

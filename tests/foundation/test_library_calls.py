@@ -62,7 +62,7 @@ def test_convert_returns_the_formats_and_both_reports(tmp_path: Path) -> None:
 def test_convert_refuses_an_option_the_exporter_does_not_take(tmp_path: Path) -> None:
     source = tmp_path / "study.qualcode.json"
     qualcode.save(small_project(), source)
-    with pytest.raises(OptionError, match="unknown option 'target' for the json exporter"):
+    with pytest.raises(OptionError, match="exporter 'json' has no option 'target'"):
         qualcode.convert(source, tmp_path / "out.json", target="nvivo")
     assert not (tmp_path / "out.json").exists()
 
@@ -197,7 +197,7 @@ def test_the_code_command_passes_target_to_the_qdpx_exporter(tmp_path: Path) -> 
         ],
     )
     assert result.exit_code == 1
-    assert "unknown option 'target' for the json exporter" in result.stderr
+    assert "exporter 'json' has no option 'target'" in result.stderr
 
 
 # -- save(target=) ------------------------------------------------------------------------------

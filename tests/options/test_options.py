@@ -6,6 +6,8 @@ from typing import Any, ClassVar
 
 import pytest
 
+import qualcode
+from qualcode import Project, hookimpl
 from qualcode.errors import OptionError, PluginError
 from qualcode.options import (
     Option,
@@ -14,6 +16,8 @@ from qualcode.options import (
     parse_assignments,
     parse_boolean,
 )
+from qualcode.plugins import Plugins, get_plugin_manager
+from qualcode.strategies.base import Runner, Strategy, StrategyResult
 
 OWNER = "strategy 'demo'"
 DECLARED = (
@@ -178,3 +182,65 @@ def test_a_declaration_describes_itself_for_listings() -> None:
         "maximum": 10,
     }
     assert DECLARED[0].describe()["choices"] == ["fast", "slow"]
+
+
+class BadlyDeclaredStrategy(Strategy):
+    name = "badly-declared"
+    version = "1"
+    description = "declares its options as bare names"
+    options: ClassVar[Any] = ("rules",)
+
+    def run(self, project: Project, runner: Runner, **options: Any) -> StrategyResult:
+        raise NotImplementedError
+
+
+class ThirdParty:
+    @hookimpl
+    def register_strategies(self) -> list[type[Strategy]]:
+        return [BadlyDeclaredStrategy]
+
+
+def test_a_plugin_with_a_malformed_declaration_is_named_at_registration() -> None:
+    with pytest.raises(PluginError) as caught:
+        Plugins(get_plugin_manager(load_entrypoints=False, extra=[ThirdParty()]))
+    message = str(caught.value)
+    assert "BadlyDeclaredStrategy" in message
+    assert "declares its options wrongly" in message
+
+
+def test_the_strategies_listing_comes_from_the_declarations() -> None:
+    listing = Plugins(get_plugin_manager(load_entrypoints=False)).strategy_list()
+    keywords = next(s for s in listing["strategies"] if s["name"] == "keywords")
+    names = [option["name"] for option in keywords["options"]]
+    assert names[:2] == ["rules", "codebook_fields"]
+    assert all(set(option) >= {"name", "kind", "help"} for option in keywords["options"])
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (
+            lambda: qualcode.save(Project(), "x.qualcode.json", colour="red"),
+            "exporter 'json' has no option 'colour'",
+        ),
+    ],
+)
+def test_one_wording_for_an_unknown_option_everywhere(call: Any, message: str) -> None:
+    with pytest.raises(OptionError, match=message):
+        call()
+
+
+def test_the_plugins_listing_shows_each_class_options() -> None:
+    listing = Plugins(get_plugin_manager(load_entrypoints=False)).plugin_list()
+    refiqda = next(p for p in listing if p["name"] == "qualcode.formats.refiqda.plugin")
+    (max_bytes,) = refiqda["options"]["importers"]["qdpx"]
+    assert [o["name"] for o in refiqda["options"]["exporters"]["qdpx"]] == [
+        "target",
+        "qualcode_note",
+    ]
+    assert max_bytes == {
+        "name": "max_bytes",
+        "kind": "integer",
+        "help": "refuse archives that expand to more bytes than this",
+        "minimum": 1,
+    }

@@ -42,5 +42,7 @@ def test_the_api_names_the_file_in_an_option_error(nvivo_sample: Path, tmp_path:
     out = tmp_path / "x.qdpx"
     with pytest.raises(qualcode.QualcodeError, match=f"^{re.escape(str(out))}: unknown target"):
         qualcode.save(qualcode.load(nvivo_sample), out, target="word")
-    with pytest.raises(qualcode.QualcodeError, match=f"^{re.escape(str(nvivo_sample))}: unknown"):
+    with pytest.raises(
+        qualcode.QualcodeError, match=f"^{re.escape(str(nvivo_sample))}: importer 'qdpx' has no"
+    ):
         qualcode.read(nvivo_sample, bogus=1)

@@ -133,8 +133,7 @@ def code(
         check_input(source)
         check_output(destination)  # a folder or a missing folder fails before any work
         exporter_name = target_format or plugins.exporter_for(destination)
-        exporter_options = plugins.exporters.get(exporter_name).options
-        check_exporter_options(exporter_name, exporter_options, write_options)
+        check_exporter_options(plugins.exporters.get(exporter_name), write_options)
         refuse_replacing_input(source, destination)
         imported = read(source, source_format, plugins=plugins)
         with progress_bar(quiet, f"{strategy_name} ({plan.runner_name})") as advance:
@@ -169,8 +168,9 @@ def strategies(
     typer.echo("strategies:")
     for entry in found["strategies"]:
         typer.echo(f"  {entry['name']} {entry['version']}: {entry['description']}")
-        for key, text in entry["options"].items():
-            typer.echo(f"      {key}: {text}")
+        for option in entry["options"]:
+            kind = "" if option["kind"] == "any" else f" ({option['kind']})"
+            typer.echo(f"      {option['name']}{kind}: {option['help']}")
     typer.echo("runners:")
     for entry in found["runners"]:
         typer.echo(f"  {entry['name']}: {entry['description']}")

@@ -15,6 +15,7 @@ from typing import Any, ClassVar
 import attrs
 
 from qualcode.losses import LossReport
+from qualcode.options import OptionsDeclaration
 from qualcode.project import Project
 
 
@@ -33,8 +34,9 @@ class Importer(ABC):
     extensions: ClassVar[tuple[str, ...]] = ()
     """File name endings this importer reads, lower case with the dot, e.g. ``(".txt",)``."""
     description: ClassVar[str] = ""
-    options: ClassVar[dict[str, str]] = {}
-    """Option name -> help text, for the options :meth:`read` accepts."""
+    options: ClassVar[OptionsDeclaration] = ()
+    """The options :meth:`read` accepts: :class:`~qualcode.options.Option` declarations (or,
+    the older form, a mapping of option name to help text)."""
 
     @classmethod
     def sniff(cls, path: Path, head: bytes) -> bool:
@@ -55,7 +57,7 @@ class Exporter(ABC):
     name: ClassVar[str]
     extensions: ClassVar[tuple[str, ...]] = ()
     description: ClassVar[str] = ""
-    options: ClassVar[dict[str, str]] = {}
+    options: ClassVar[OptionsDeclaration] = ()
 
     @abstractmethod
     def write(self, project: Project, path: Path, **options: Any) -> LossReport:

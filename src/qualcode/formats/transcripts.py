@@ -43,6 +43,7 @@ from qualcode.formats.base import Importer, ImportResult
 from qualcode.hookspecs import hookimpl
 from qualcode.losses import LossReport
 from qualcode.model import Document, DocumentKind, Paragraph, SpeakerTurn, SyncPoint, new_id
+from qualcode.options import parse_boolean
 from qualcode.project import Project
 from qualcode.text import decode
 
@@ -361,14 +362,12 @@ class _TextBuilder:
 
 def _option_bool(options: dict[str, Any], name: str, default: bool) -> bool:
     value = options.get(name, default)
-    if isinstance(value, bool):
-        return value
-    text = str(value).strip().lower()
-    if text in ("1", "true", "yes", "on"):
-        return True
-    if text in ("0", "false", "no", "off"):
-        return False
-    raise OptionError(f"option {name} must be true or false, not {value!r}")
+    parsed = parse_boolean(value)
+    if parsed is None:
+        raise OptionError(
+            f"option {name!r} of a transcript import must be true or false, not {value!r}"
+        )
+    return parsed
 
 
 def _document_kind(options: dict[str, Any], default: DocumentKind) -> DocumentKind:

@@ -15,6 +15,7 @@ from typing import Any, ClassVar, TypeVar
 import attrs
 
 from qualcode.model import Case, Code, Coder, Coding
+from qualcode.options import OptionsDeclaration
 from qualcode.project import Project
 
 T = TypeVar("T")
@@ -114,7 +115,7 @@ class Strategy(ABC):
     name: ClassVar[str]
     version: ClassVar[str] = "0"
     description: ClassVar[str] = ""
-    options: ClassVar[dict[str, str]] = {}
+    options: ClassVar[OptionsDeclaration] = ()
     """Option name -> help text, shown by ``qualcode strategies``."""
 
     @abstractmethod

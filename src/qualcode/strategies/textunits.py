@@ -21,6 +21,7 @@ import attrs
 from qualcode import text as textmod
 from qualcode.errors import OptionError
 from qualcode.model import Coder, Document
+from qualcode.options import Option, check_options, parse_boolean
 from qualcode.project import Project
 from qualcode.strategies.scripts import MARKS
 
@@ -213,9 +214,6 @@ STOP_WORDS: frozenset[str] = ENGLISH_STOP_WORDS | CJK_STOP_WORDS
 
 # -- options ----------------------------------------------------------------------------------
 
-_TRUE = {"1", "true", "yes", "on"}
-_FALSE = {"0", "false", "no", "off", ""}
-
 
 class Options:
     """Reads a strategy's options, which may come as strings (``--option key=value``).
@@ -227,12 +225,8 @@ class Options:
     def __init__(self, strategy: str, known: Mapping[str, str], given: Mapping[str, Any]) -> None:
         self.strategy = strategy
         self.values = {k: v for k, v in given.items() if v is not None}
-        unknown = sorted(set(self.values) - set(known))
-        if unknown:
-            raise OptionError(
-                f"strategy {strategy!r} has no option {', '.join(map(repr, unknown))}",
-                hint=f"its options are: {', '.join(sorted(known))}",
-            )
+        declared = [Option(name, help_text) for name, help_text in known.items()]
+        check_options(declared, self.values, owner=f"strategy {strategy!r}")
 
     def _error(self, name: str, value: Any, wanted: str) -> OptionError:
         return OptionError(
@@ -278,11 +272,10 @@ class Options:
 
     def boolean(self, name: str, default: bool) -> bool:
         value = self.values.get(name, default)
-        if isinstance(value, bool):
-            return value
-        if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
-            return value.strip().lower() in _TRUE
-        raise self._error(name, value, "true or false")
+        parsed = parse_boolean(value)
+        if parsed is None:
+            raise self._error(name, value, "true or false")
+        return parsed
 
     def strings(self, name: str, default: Sequence[str]) -> tuple[str, ...]:
         """A list given as a sequence or as a comma-separated string."""

@@ -9,6 +9,7 @@ from typing import Any
 
 from qualcode.formats.base import Exporter, Importer, ImportResult
 from qualcode.losses import LossReport
+from qualcode.options import declared_options
 from qualcode.project import Project
 from qualcode.testing.compare import assert_projects_equal
 
@@ -32,9 +33,8 @@ def _check_class(cls: type[Any], base: type[Any]) -> None:
         assert extension.startswith(".") and extension == extension.lower(), (
             f"{cls.__qualname__}: extension {extension!r} must be lower case and start with a dot"
         )
-    assert isinstance(cls.options, dict), f"{cls.__qualname__}.options must be a dict"
-    for option, help_text in cls.options.items():
-        assert help_text, f"{cls.__qualname__}: option {option!r} has no help text"
+    for option in declared_options(cls):  # a malformed declaration raises, naming the class
+        assert option.help, f"{cls.__qualname__}: option {option.name!r} has no help text"
 
 
 def check_importer(importer_cls: type[Importer], path: str | Path, **options: Any) -> ImportResult:

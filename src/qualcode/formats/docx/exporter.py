@@ -39,6 +39,7 @@ from qualcode.formats.docx.comments import (
 from qualcode.formats.docx.package import MC, W14, W15, R, W
 from qualcode.losses import LossReport
 from qualcode.model import Coding, Document, Memo, ProvenanceMethod, SourceKind
+from qualcode.options import parse_boolean
 from qualcode.project import Project
 
 PATH_SEPARATOR = " > "
@@ -87,7 +88,12 @@ def render(
 ) -> tuple[list[tuple[str, bytes]], LossReport]:
     """The .docx files (name, bytes) that :meth:`DocxExporter.write` would write, and the report."""
     report = LossReport()
-    highlight = str(options.get("highlight", "")).lower() in ("1", "true", "yes", "on")
+    highlight = parse_boolean(options.get("highlight", False))
+    if highlight is None:
+        raise OptionError(
+            f"option 'highlight' of exporter 'docx' must be true or false, "
+            f"not {options['highlight']!r}"
+        )
     documents = _chosen_documents(project, options.get("document"), report)
     if len(documents) != 1 and path.suffix.lower() != ".zip":
         if not documents:

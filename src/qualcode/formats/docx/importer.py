@@ -42,10 +42,8 @@ from qualcode.formats.docx.structure import (
 from qualcode.formats.docx.text import NotesRule, extract, index_notes
 from qualcode.losses import LossReport
 from qualcode.model import Document, DocumentKind, SourceFile, SourceKind, new_id
+from qualcode.options import parse_boolean
 from qualcode.project import Project
-
-_TRUE = ("1", "true", "yes", "on", "all")
-_FALSE = ("", "0", "false", "no", "off", "none")
 
 
 class DocxImporter(Importer):
@@ -175,10 +173,12 @@ def _highlights(value: object) -> bool | Mapping[str, str]:
     if isinstance(value, Mapping):
         return {str(k): str(v) for k, v in value.items()}
     text = str(value).strip()
-    if text.lower() in _TRUE:
-        return True
-    if text.lower() in _FALSE:
-        return False
+    word = text.lower()
+    if word in ("all", "none", ""):
+        return word == "all"
+    flag = parse_boolean(word)
+    if flag is not None:
+        return flag
     mapping: dict[str, str] = {}
     for item in text.split(","):
         colour, equals, code = item.partition("=")

@@ -13,7 +13,6 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from qualcode.errors import OptionError
 from qualcode.fileio import atomic_output, read_bytes, require_file
 from qualcode.formats.base import Exporter, Importer, ImportResult
 from qualcode.formats.refiqda.codebook import read_codebook, write_codebook
@@ -31,6 +30,7 @@ from qualcode.formats.refiqda.targets import DEFAULT_TARGET, TARGETS, Target, ge
 from qualcode.formats.refiqda.writer import NOTE_OPTION_HELP, QdeWriter, wants_note
 from qualcode.hookspecs import hookimpl
 from qualcode.losses import LossReport
+from qualcode.options import Option, check_options
 from qualcode.project import Project
 
 _TARGET_HELP = (
@@ -46,27 +46,24 @@ def _version() -> str:
     return __version__
 
 
-def _limits(options: dict[str, Any]) -> Limits:
-    unknown = set(options) - {"max_bytes"}
-    if unknown:
-        raise OptionError(f"unknown option(s) {', '.join(sorted(unknown))}; known: max_bytes")
-    if "max_bytes" not in options:
+MAX_BYTES = Option(
+    "max_bytes",
+    "refuse archives that expand to more bytes than this",
+    kind="integer",
+    minimum=1,
+)
+
+
+def _limits(options: dict[str, Any], owner: str) -> Limits:
+    checked = check_options((MAX_BYTES,), options, owner=owner)
+    if "max_bytes" not in checked:
         return DEFAULT_LIMITS
-    try:
-        limit = int(options["max_bytes"])
-    except (TypeError, ValueError):
-        raise OptionError(
-            f"max_bytes must be a whole number, not {options['max_bytes']!r}"
-        ) from None
+    limit = int(checked["max_bytes"])
     return Limits(max_member=min(limit, DEFAULT_LIMITS.max_member), max_total=limit)
 
 
 def _export_target(options: dict[str, Any], allowed: tuple[str, ...] = ("target",)) -> str:
-    unknown = set(options) - set(allowed)
-    if unknown:
-        raise OptionError(
-            f"unknown option(s) {', '.join(sorted(unknown))}; known: {', '.join(allowed)}"
-        )
+    check_options([Option(name, name) for name in allowed], options, owner="the REFI-QDA exporter")
     return get_target(options.get("target")).name
 
 
@@ -74,7 +71,7 @@ class QdpxImporter(Importer):
     name = "qdpx"
     extensions = (".qdpx",)
     description = "REFI-QDA project (.qdpx from NVivo, ATLAS.ti, MAXQDA, QualCoder, ...)"
-    options = {"max_bytes": "refuse archives that expand to more bytes than this"}
+    options = (MAX_BYTES,)
 
     @classmethod
     def sniff(cls, path: Path, head: bytes) -> bool:
@@ -86,7 +83,7 @@ class QdpxImporter(Importer):
         return b".qde" in head or _lists_a_qde(path)
 
     def read(self, path: Path, **options: Any) -> ImportResult:
-        limits = _limits(options)
+        limits = _limits(options, "importer 'qdpx'")
         report = LossReport()
         with QdpxArchive(path, limits) as archive:
             data = archive.read_qde()
@@ -121,7 +118,7 @@ class QdeImporter(Importer):
         return b"<Project" in head and b"QDA-XML:project" in head
 
     def read(self, path: Path, **options: Any) -> ImportResult:
-        limits = _limits(options)
+        limits = _limits(options, "importer 'qde'")
         path = require_file(path)
         report = LossReport()
         resolve = SourcesFolder(path, limits).read
@@ -140,7 +137,7 @@ class QdcImporter(Importer):
         return b"<CodeBook" in head and b"QDA-XML:codebook" in head
 
     def read(self, path: Path, **options: Any) -> ImportResult:
-        _limits(options)
+        _limits(options, "importer 'qdc'")
         report = LossReport()
         return ImportResult(read_codebook(require_file(path), report), report)
 

@@ -27,6 +27,7 @@ import attrs
 from qualcode.errors import OptionError, ParseError
 from qualcode.fileio import read_bytes
 from qualcode.model import Code
+from qualcode.options import parse_boolean
 from qualcode.project import Project
 
 UNITS = ("hit", "words", "sentence", "paragraph", "turn", "document")
@@ -286,15 +287,7 @@ def _as_int(value: Any) -> int | None:
 
 
 def _as_bool(value: Any) -> bool | None:
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str):
-        lowered = value.strip().lower()
-        if lowered in ("true", "yes", "1", "on"):
-            return True
-        if lowered in ("false", "no", "0", "off"):
-            return False
-    return None
+    return parse_boolean(value)
 
 
 def _as_names(value: Any) -> tuple[str, ...] | None:

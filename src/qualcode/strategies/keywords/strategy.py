@@ -34,6 +34,7 @@ from qualcode.model import (
     ProvenanceMethod,
     frozen_map,
 )
+from qualcode.options import check_plugin_options
 from qualcode.project import Project
 from qualcode.strategies.base import Runner, Strategy, StrategyResult
 from qualcode.strategies.keywords.context import (
@@ -259,12 +260,7 @@ class KeywordsStrategy(Strategy):
     }
 
     def run(self, project: Project, runner: Runner, **options: Any) -> StrategyResult:
-        unknown = sorted(set(options) - set(self.options))
-        if unknown:
-            raise OptionError(
-                f"the keywords strategy has no option {unknown[0]!r}",
-                hint=f"its options: {', '.join(sorted(self.options))}",
-            )
+        check_plugin_options(type(self), options, owner="strategy 'keywords'")
         rule_set = self._rule_set(project, options)
         settings = dict(DEFAULTS)
         settings.update(rule_set.settings)
