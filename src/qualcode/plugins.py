@@ -43,6 +43,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "qualcode.cli.import_commands",
     "qualcode.cli.validate_commands",
     "qualcode.cli.analysis_commands",
+    "qualcode.cli.report_commands",
 )
 """Modules registered as built-in plugins, exactly as a third party's would be."""
 
