@@ -52,7 +52,13 @@ def _environment() -> Any:
         undefined=jinja2.StrictUndefined,
     )
     environment.filters["number"] = lambda value: f"{value:,}"
+    environment.filters["count"] = _count
     return environment
+
+
+def _count(value: int, word: str) -> str:
+    """``1 coding``, ``2,000 codings``."""
+    return f"{value:,} {word}" + ("" if value == 1 else "s")
 
 
 def _raw(name: str) -> Markup:

@@ -83,7 +83,7 @@
       if (q[2] >= 0) { parts.push(data.coders[q[2]]); }
       parts.forEach(function (part, i) {
         if (i) { footer.appendChild(document.createTextNode(" · ")); }
-        footer.appendChild(element("bdi", null, part));
+        footer.appendChild(element("bdi", i ? null : "quote-code", part));
       });
       footer.appendChild(document.createTextNode(" · " + q[3] + "–" + q[4]));
       block.appendChild(footer);
