@@ -133,7 +133,7 @@ def test_each_quote_reads_in_its_own_direction(
         "#quote-list .quote > p",
         "ps => ps.map(p => [p.textContent, p.matches(':dir(rtl)')])",
     )
-    by_text = {text: rtl for text, rtl in directions}
+    by_text = dict(directions)
     assert by_text["كنت متعبا بعد نوبات الليل."] is True
     assert by_text["同伴支持对我帮助很大。"] is False
     assert by_text["Support helped me a lot."] is False
