@@ -3,7 +3,7 @@
 Used by the browser test, the report benchmark and, as a script, to make the screenshot in the
 docs::
 
-    python tests/reports/browser.py report.html screenshot.png
+    python tests/reports/browser.py report.html screenshot.png [CSS-SELECTOR]
 
 Chromium is Debian's ``chromium`` package (``apt-get install chromium``); another binary can be
 named with ``QUALCODE_CHROMIUM``. Playwright comes with the ``test`` extra.
@@ -88,25 +88,29 @@ def paint_times(page: Any) -> dict[str, float]:
     return times
 
 
-def screenshot(report: Path, image: Path, *, full_page: bool = False) -> list[str]:
-    """Save a screenshot of ``report`` to ``image``; returns the page's console errors."""
+def screenshot(report: Path, image: Path, selector: str | None = None) -> list[str]:
+    """Save a screenshot of ``report`` (the top of the page, or the element ``selector``
+    names) to ``image``; returns the page's console errors."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = launch(playwright)
         try:
-            page, errors = open_page(browser, report, width=1100, height=1400)
-            page.screenshot(path=str(image), full_page=full_page)
+            page, errors = open_page(browser, report, width=1100, height=1250)
+            if selector:
+                page.locator(selector).screenshot(path=str(image))
+            else:
+                page.screenshot(path=str(image))
         finally:
             browser.close()
     return errors
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 3:
-        sys.exit("usage: python tests/reports/browser.py REPORT.html SCREENSHOT.png")
+    if len(sys.argv) not in (3, 4):
+        sys.exit("usage: python tests/reports/browser.py REPORT.html SCREENSHOT.png [SELECTOR]")
     problem = missing()
     if problem:
         sys.exit(problem)
-    found = screenshot(Path(sys.argv[1]), Path(sys.argv[2]))
+    found = screenshot(Path(sys.argv[1]), Path(sys.argv[2]), *sys.argv[3:])
     print(f"wrote {sys.argv[2]}" + (f"; console errors: {found}" if found else ""))

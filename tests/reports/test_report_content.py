@@ -189,6 +189,11 @@ def test_labels_are_cut_by_their_width_on_screen() -> None:
     assert report_charts.display_width("同伴") == 4
     assert report_charts.shorten("同伴支持对我帮助很大", 70) == "同伴支持…"
     assert report_charts.shorten_path("Inductive/Group 1/Distinct", 100) == "…/Distinct"
+    long_path = "Inductive/Group 1/Distinctive for case PN3/resident"
+    assert report_charts.shorten_path(long_path, 140) == "…r case PN3/resident"
+    assert (
+        report_charts.shorten_path("Top/A long last part of a code", 140) == "…last part of a code"
+    )
     assert report_charts.shorten_path("Inductive/Group 1/Distinct", 140) == "…/Group 1/Distinct"
     assert report_charts.shorten_path("Short", 140) == "Short"
 

@@ -52,19 +52,29 @@ def shorten(text: str, room: float) -> str:
 
 
 def shorten_path(path: str, room: float) -> str:
-    """A code path cut to fit ``room``: its last parts kept (they tell codes apart), the first
-    ones given as an ellipsis; a last part too long by itself is cut at its end."""
+    """A code path cut to fit ``room``, keeping its end (which tells codes apart): whole last
+    parts after ``…/`` where they fill most of the room, else the last characters after ``…``."""
     limit = max(4, int(room / CHAR_WIDTH))
     if display_width(path) <= limit:
         return path
     parts = path.split("/")
-    kept = [parts[-1]]
-    for part in reversed(parts[1:-1]):
+    kept: list[str] = []
+    for part in reversed(parts[1:]):
         if display_width("…/" + "/".join([part, *kept])) > limit:
             break
         kept.insert(0, part)
     short = "…/" + "/".join(kept)
-    return short if display_width(short) <= limit else shorten(parts[-1], room)
+    if kept and display_width(short) >= 0.6 * limit:
+        return short
+    tail: list[str] = []
+    width = 0
+    for char in reversed(path):
+        step = 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+        if width + step > limit - 1:
+            break
+        tail.append(char)
+        width += step
+    return "…" + "".join(reversed(tail)).lstrip()
 
 
 def shade(share: float) -> str:
