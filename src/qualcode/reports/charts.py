@@ -224,7 +224,9 @@ def heat_map(
     """A symmetric :class:`HeatMap` of ``codes``; ``pairs`` maps (code, other) to (count,
     Jaccard's index), each pair given once in either order."""
     largest = max((count for count, _ in pairs.values()), default=0)
-    top = 150.0  # room for the slanted column labels
+    column_texts = [shorten_path(code, 190) for code in codes]
+    longest = max((display_width(text) for text in column_texts), default=0)
+    top = min(150.0, 24 + longest * CHAR_WIDTH * 0.72)  # room for the slanted column labels
     cells = []
     for r, row in enumerate(codes):
         for c, column in enumerate(codes):
@@ -244,12 +246,17 @@ def heat_map(
                 )
             )
     row_labels = tuple(
-        Label(LABEL_WIDTH - 8, top + r * SQUARE + SQUARE / 2 + 4, shorten_path(code, 220), code)
+        Label(
+            LABEL_WIDTH - 8,
+            top + r * SQUARE + SQUARE / 2 + 4,
+            shorten_path(code, LABEL_WIDTH - 12),
+            code,
+        )
         for r, code in enumerate(codes)
     )
     column_labels = tuple(
-        Label(LABEL_WIDTH + c * SQUARE + SQUARE / 2 + 4, top - 8, shorten_path(code, 190), code)
-        for c, code in enumerate(codes)
+        Label(LABEL_WIDTH + c * SQUARE + SQUARE / 2 + 4, top - 8, text, code)
+        for c, (code, text) in enumerate(zip(codes, column_texts, strict=True))
     )
     return HeatMap(
         title=title,
