@@ -92,6 +92,8 @@ def test_overview_themes_codes_and_quotes_with_their_sources(project: Project) -
         assert theme in page
     assert "Subtheme of <bdi>Being held</bdi>" in page
     assert "Support/情感支持" in page and "Help from peers." in page
+    assert "6 codings in 4 documents of 2 cases, 78 characters (with subcodes); deductive" in page
+    assert "1 coding in 1 document of 1 case, 11 characters (with subcodes)" in page
     # a code's sample quote and where it comes from
     assert '<p dir="auto">同伴支持对我帮助很大。</p>' in page
     assert "<bdi>pn2_T1 访谈.txt</bdi> · <bdi>PN2 — 李</bdi> · T1 · <bdi>Alice</bdi>" in page

@@ -52,11 +52,11 @@ def _environment() -> Any:
         undefined=jinja2.StrictUndefined,
     )
     environment.filters["number"] = lambda value: f"{value:,}"
-    environment.filters["count"] = _count
+    environment.filters["counted"] = _counted
     return environment
 
 
-def _count(value: int, word: str) -> str:
+def _counted(value: int, word: str) -> str:
     """``1 coding``, ``2,000 codings``."""
     return f"{value:,} {word}" + ("" if value == 1 else "s")
 
