@@ -284,3 +284,24 @@ def test_the_report_command_on_bad_paths_says_one_line(project: Project, tmp_pat
     assert missing_project.exit_code == 1
     assert "no such file or folder" in missing_project.stderr
     assert not (tmp_path / "r.html").exists()
+
+
+def test_the_theme_map_puts_subthemes_beside_their_parent_and_joins_codes() -> None:
+    themes = [
+        ("sub", "Sub of B", "b", "candidate", ("c3",)),
+        ("a", "A", None, "final", ("c1",)),
+        ("b", "B", None, "reviewed", ("c2", "c1")),
+    ]
+    layout = report_charts.theme_map(themes, {"c1": "One", "c2": "Two", "c3": "Group/Three"})
+    nodes = {node.full: node for node in layout.nodes}
+    assert [n.kind for n in layout.nodes] == ["theme", "theme", "subtheme", "code", "code", "code"]
+    assert nodes["A (final)"].x == nodes["B (reviewed)"].x == 0
+    assert nodes["Sub of B (candidate)"].x > 0
+    codes = [n for n in layout.nodes if n.kind == "code"]
+    assert [n.full for n in codes] == ["One", "Two", "Group/Three"]  # in the themes' order
+    assert len({n.x for n in codes}) == 1 and codes[0].x > nodes["Sub of B (candidate)"].x
+    # three codes, two themes, one subtheme: the shorter columns are centred beside the codes
+    assert nodes["Sub of B (candidate)"].y == codes[1].y
+    assert len([e for e in layout.edges if e.kind == "groups"]) == 4
+    assert len([e for e in layout.edges if e.kind == "contains"]) == 1
+    assert report_charts.theme_map([], {}).empty
