@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from qualcode import Project, save
-from qualcode.analysis import compare_coders, cooccurrence, crosstab
+from qualcode import Coder, Coding, Project, save
+from qualcode.analysis import alpha_by_units, compare_coders, cooccurrence, crosstab
 from qualcode.cli import make_app
 from qualcode.errors import OutputError
 from qualcode.reports import MissingExtraError, render_report, write_report
@@ -159,6 +159,20 @@ def test_agreement_between_the_people_who_coded(project: Project) -> None:
     assert pair.kappa == round(comparison.pooled().kappa, 4)
     page = render_report(project)
     assert "Agreement between coders" in page and f"{pair.kappa}" in page
+
+
+def test_three_people_get_each_pair_and_alpha_together(project: Project) -> None:
+    assert gather(project).group_alpha == ""  # two people: pairs only
+    project.add_coder(Coder(id="carol", name="Carol"))
+    text = project.documents["en-1"].text
+    start = text.index("Support helped")
+    project.add_coding(Coding("c-carol", "en-1", "sup", start, start + 20, coder_id="carol"))
+    report = gather(project)
+    assert len(report.agreement) == 3  # Alice-Bob, Alice-Carol, Bob-Carol
+    expected = alpha_by_units(project, ["alice", "bob", "carol"]).pooled
+    assert expected is not None
+    assert report.group_alpha.endswith(f"by sentence, every code: {expected:.4f}")
+    assert report.group_alpha.replace("'", "&#39;") in render_report(project)
 
 
 def test_one_person_coding_gives_a_note_instead_of_agreement(project: Project) -> None:

@@ -124,6 +124,8 @@ class ReportData:
     theme_map_mermaid: str
     agreement: tuple[PairAgreement, ...]
     agreement_note: str
+    group_alpha: str
+    """Krippendorff's alpha of three people or more together, by sentence, as a sentence."""
     quote_data: dict[str, Any]
     quote_count: int
     quote_limit: int
@@ -180,6 +182,7 @@ def gather(
         theme_map_mermaid=analysis.theme_map_mermaid(project) if len(project.themes) else "",
         agreement=_agreement(project),
         agreement_note=_agreement_note(project),
+        group_alpha=_group_alpha(project),
         quote_data=quote_data,
         quote_count=len(quote_data["quotes"]),
         quote_limit=quote_limit,
@@ -472,3 +475,21 @@ def _agreement(project: Project) -> tuple[PairAgreement, ...]:
             )
         )
     return tuple(pairs)
+
+
+def _group_alpha(project: Project) -> str:
+    """Krippendorff's alpha of the (at most five) people who coded most, when three or more
+    did, by sentence (:func:`analysis.alpha_by_units`); empty with fewer."""
+    people = _human_coders(project)[:MOST_COMPARED]
+    if len(people) < 3:
+        return ""
+    names = ", ".join(coder.name for coder in people)
+    try:
+        result = analysis.alpha_by_units(project, [coder.id for coder in people])
+    except AnalysisInputError as error:
+        return f"Krippendorff's alpha of {names} by sentence cannot be computed: {error}"
+    if result.pooled is None:
+        return (
+            f"Krippendorff's alpha of {names} by sentence is undefined: {result.pooled_undefined}"
+        )
+    return f"Krippendorff's alpha of {names} together, by sentence, every code: {result.pooled:.4f}"
