@@ -25,6 +25,7 @@ COMMAND_PLUGINS: tuple[str, ...] = (
     "qualcode.cli.import_commands",
     "qualcode.cli.validate_commands",
     "qualcode.cli.analysis_commands",
+    "qualcode.cli.report_commands",
 )
 """The built-in command plugins; ``qualcode --help`` lists their commands in this order."""
 
