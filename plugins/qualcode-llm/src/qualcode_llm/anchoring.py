@@ -10,6 +10,7 @@ characters. A quote found neither way is not in the text: it is rejected, never 
 from __future__ import annotations
 
 import enum
+import re
 
 import attrs
 
@@ -33,6 +34,10 @@ class Anchor:
     match: Match
 
 
+_FOLD = str.maketrans({**dict.fromkeys(QUOTE_MARKS, '"'), **dict.fromkeys(DASHES, "-")})
+_SPACE = re.compile(r"\s+")
+
+
 def _fold(character: str) -> str:
     if character in QUOTE_MARKS:
         return '"'
@@ -46,27 +51,24 @@ class NormalisedText:
 
     def __init__(self, text: str) -> None:
         self.original = text
-        characters: list[str] = []
+        folded = text.translate(_FOLD)  # one character for one: positions do not move
+        pieces: list[str] = []
         starts: list[int] = []
         ends: list[int] = []
-        index = 0
-        length = len(text)
-        while index < length:
-            character = text[index]
-            if character.isspace():
-                run_end = index + 1
-                while run_end < length and text[run_end].isspace():
-                    run_end += 1
-                characters.append(" ")
-                starts.append(index)
-                ends.append(run_end)
-                index = run_end
-                continue
-            characters.append(_fold(character))
-            starts.append(index)
-            ends.append(index + 1)
-            index += 1
-        self.text = "".join(characters)
+        done = 0
+        for run in _SPACE.finditer(folded):
+            first, last = run.span()
+            pieces.append(folded[done:first])
+            starts.extend(range(done, first))
+            ends.extend(range(done + 1, first + 1))
+            pieces.append(" ")
+            starts.append(first)
+            ends.append(last)
+            done = last
+        pieces.append(folded[done:])
+        starts.extend(range(done, len(folded)))
+        ends.extend(range(done + 1, len(folded) + 1))
+        self.text = "".join(pieces)
         self.starts = starts
         self.ends = ends
 
@@ -108,11 +110,12 @@ def anchor(unit: str, quote: str, normalised: NormalisedText | None = None) -> A
     at = unit.find(stripped)
     if at >= 0:
         return Anchor(at, at + len(stripped), Match.EXACT)
-    found = (normalised or NormalisedText(unit)).find(stripped)
+    normalised = normalised or NormalisedText(unit)
+    found = normalised.find(stripped)
     if found is None:
         unwrapped = _strip_wrapping(stripped)
         if unwrapped and unwrapped != stripped:
-            found = (normalised or NormalisedText(unit)).find(unwrapped)
+            found = normalised.find(unwrapped)
     if found is None:
         return None
     start, end = found

@@ -54,6 +54,11 @@ def model_host(model: llm.Model) -> str | None:
 def plugin_version(model: llm.Model) -> tuple[str, str]:
     """The distribution that provides ``model`` and its version (``("", "")`` if unknown)."""
     package = type(model).__module__.split(".")[0]
+    for guess in (package, package.replace("_", "-")):  # the usual case, found at once
+        try:
+            return guess, importlib.metadata.version(guess)
+        except importlib.metadata.PackageNotFoundError:
+            continue
     for distribution in importlib.metadata.packages_distributions().get(package, []):
         try:
             return distribution, importlib.metadata.version(distribution)

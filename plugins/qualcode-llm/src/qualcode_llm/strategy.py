@@ -307,7 +307,7 @@ class LlmStrategy(Strategy):
             except answers.MalformedAnswer:
                 tally.malformed += 1
                 continue
-            normalised = NormalisedText(unit.text)
+            normalised: NormalisedText | None = None
             for proposal in proposals:
                 code_id = ids.get(proposal.code) or ids.get(proposal.code.casefold())
                 if code_id is None:
@@ -315,6 +315,8 @@ class LlmStrategy(Strategy):
                     continue
                 label = next(lab for lab, cid in codebook.labels if cid == code_id)
                 found = anchor(unit.text, proposal.quote, normalised)
+                if found is not None and found.match is Match.NORMALISED and normalised is None:
+                    normalised = NormalisedText(unit.text)  # kept for the unit's next quotes
                 if found is None:
                     tally.rejected += 1
                     continue
