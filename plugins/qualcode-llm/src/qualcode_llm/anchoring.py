@@ -10,6 +10,7 @@ characters. A quote found neither way is not in the text: it is rejected, never 
 from __future__ import annotations
 
 import enum
+import functools
 import re
 
 import attrs
@@ -38,39 +39,25 @@ _FOLD = str.maketrans({**dict.fromkeys(QUOTE_MARKS, '"'), **dict.fromkeys(DASHES
 _SPACE = re.compile(r"\s+")
 
 
-def _fold(character: str) -> str:
-    if character in QUOTE_MARKS:
-        return '"'
-    if character in DASHES:
-        return "-"
-    return character
-
-
 class NormalisedText:
-    """``text`` normalised for anchoring, with each normalised character's span in ``text``."""
+    """``text`` normalised for anchoring, and the way back to ``text``'s positions."""
 
     def __init__(self, text: str) -> None:
         self.original = text
         folded = text.translate(_FOLD)  # one character for one: positions do not move
-        pieces: list[str] = []
-        starts: list[int] = []
-        ends: list[int] = []
-        done = 0
-        for run in _SPACE.finditer(folded):
-            first, last = run.span()
-            pieces.append(folded[done:first])
-            starts.extend(range(done, first))
-            ends.extend(range(done + 1, first + 1))
-            pieces.append(" ")
-            starts.append(first)
-            ends.append(last)
-            done = last
-        pieces.append(folded[done:])
-        starts.extend(range(done, len(folded)))
-        ends.extend(range(done + 1, len(folded) + 1))
-        self.text = "".join(pieces)
-        self.starts = starts
-        self.ends = ends
+        self.runs = [run.span() for run in _SPACE.finditer(folded)]
+        """The white-space runs of ``text``, each one space in :attr:`text`."""
+        self.text = _SPACE.sub(" ", folded)
+
+    def _back(self, position: int) -> int:
+        """The position in ``text`` of the character at ``position`` of :attr:`text`, which is
+        not a white-space run's space."""
+        shift = 0
+        for first, last in self.runs:
+            if first - shift > position:
+                break
+            shift += last - first - 1
+        return position + shift
 
     def find(self, quote: str) -> tuple[int, int] | None:
         """The span of ``text`` whose normalised form is ``quote``'s, the first one; or None."""
@@ -80,13 +67,13 @@ class NormalisedText:
         at = self.text.find(wanted)
         if at < 0:
             return None
-        return self.starts[at], self.ends[at + len(wanted) - 1]
+        return self._back(at), self._back(at + len(wanted) - 1) + 1
 
 
 def normalise(text: str) -> str:
     """``text`` with white-space runs as one space (none at the ends), quotation marks as
     ``"`` and dashes as ``-``."""
-    return " ".join("".join(_fold(c) for c in text).split())
+    return " ".join(text.translate(_FOLD).split())
 
 
 def _strip_wrapping(quote: str) -> str:
@@ -98,25 +85,39 @@ def _strip_wrapping(quote: str) -> str:
     return quote
 
 
-def anchor(unit: str, quote: str, normalised: NormalisedText | None = None) -> Anchor | None:
-    """Where ``quote`` lies in ``unit``: exactly, else after normalisation; None if nowhere.
+class UnitAnchors:
+    """Anchors quotes in one unit; the unit is normalised once, and only if a quote needs it."""
 
-    An empty quote is nowhere. ``normalised`` (the unit's :class:`NormalisedText`) may be given
-    when several quotes of one unit are anchored.
-    """
-    stripped = quote.strip()
-    if not stripped:
-        return None
-    at = unit.find(stripped)
-    if at >= 0:
-        return Anchor(at, at + len(stripped), Match.EXACT)
-    normalised = normalised or NormalisedText(unit)
-    found = normalised.find(stripped)
-    if found is None:
-        unwrapped = _strip_wrapping(stripped)
-        if unwrapped and unwrapped != stripped:
-            found = normalised.find(unwrapped)
-    if found is None:
-        return None
-    start, end = found
-    return Anchor(start, end, Match.NORMALISED)
+    def __init__(self, unit: str) -> None:
+        self.unit = unit
+
+    @functools.cached_property
+    def normalised(self) -> NormalisedText:
+        """The unit, normalised."""
+        return NormalisedText(self.unit)
+
+    def anchor(self, quote: str) -> Anchor | None:
+        """Where ``quote`` lies in the unit: exactly, else after normalisation; None if nowhere.
+
+        An empty quote is nowhere; quotation marks around the whole quote are ignored when the
+        quote is not found with them.
+        """
+        stripped = quote.strip()
+        if not stripped:
+            return None
+        at = self.unit.find(stripped)
+        if at >= 0:
+            return Anchor(at, at + len(stripped), Match.EXACT)
+        found = self.normalised.find(stripped)
+        if found is None:
+            unwrapped = _strip_wrapping(stripped)
+            if unwrapped and unwrapped != stripped:
+                found = self.normalised.find(unwrapped)
+        if found is None:
+            return None
+        return Anchor(found[0], found[1], Match.NORMALISED)
+
+
+def anchor(unit: str, quote: str) -> Anchor | None:
+    """Where ``quote`` lies in ``unit`` (see :meth:`UnitAnchors.anchor`)."""
+    return UnitAnchors(unit).anchor(quote)

@@ -6,6 +6,7 @@ only when told to, and never tells it to.
 
 from __future__ import annotations
 
+import functools
 import importlib.metadata
 import random
 import time
@@ -53,7 +54,11 @@ def model_host(model: llm.Model) -> str | None:
 
 def plugin_version(model: llm.Model) -> tuple[str, str]:
     """The distribution that provides ``model`` and its version (``("", "")`` if unknown)."""
-    package = type(model).__module__.split(".")[0]
+    return _distribution_of(type(model).__module__.split(".")[0])
+
+
+@functools.lru_cache(maxsize=64)
+def _distribution_of(package: str) -> tuple[str, str]:
     for guess in (package, package.replace("_", "-")):  # the usual case, found at once
         try:
             return guess, importlib.metadata.version(guess)

@@ -27,7 +27,7 @@ from qualcode.project import Project
 from qualcode.strategies.base import Runner, Strategy, StrategyResult, nondeterministic
 from qualcode.strategies.textunits import stable_id
 from qualcode_llm import answers, prompts
-from qualcode_llm.anchoring import Match, NormalisedText, anchor
+from qualcode_llm.anchoring import Match, UnitAnchors
 from qualcode_llm.cache import AnswerCache, answer_key, user_cache_dir
 from qualcode_llm.evaluation import evaluate, format_evaluation
 from qualcode_llm.models import ModelFailure, Reply, ask, model_host, option_names, plugin_version
@@ -307,16 +307,14 @@ class LlmStrategy(Strategy):
             except answers.MalformedAnswer:
                 tally.malformed += 1
                 continue
-            normalised: NormalisedText | None = None
+            anchors = UnitAnchors(unit.text)
             for proposal in proposals:
                 code_id = ids.get(proposal.code) or ids.get(proposal.code.casefold())
                 if code_id is None:
                     tally.unknown_codes.add(proposal.code)
                     continue
                 label = next(lab for lab, cid in codebook.labels if cid == code_id)
-                found = anchor(unit.text, proposal.quote, normalised)
-                if found is not None and found.match is Match.NORMALISED and normalised is None:
-                    normalised = NormalisedText(unit.text)  # kept for the unit's next quotes
+                found = anchors.anchor(proposal.quote)
                 if found is None:
                     tally.rejected += 1
                     continue
