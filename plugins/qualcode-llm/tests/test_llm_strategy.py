@@ -294,8 +294,13 @@ def test_sample_prints_agreement_with_the_people(calls: Any, tmp_path: Path) -> 
     # the model's "alone after the move – nobody called" (36 characters) against Ana's
     # "I felt completely alone after the move" (38): "alone after the move" (20) in common
     assert rows["Isolation"][:3] == [f"{20 / 36:.2f}", f"{20 / 38:.2f}", f"{2 * 20 / 74:.2f}"]
-    assert rows["Support"][:3] == ["1.00", "1.00", "1.00"]
+    assert rows["Support"] == ["1.00", "1.00", "1.00", "1.00"]  # kappa too: the same span
+    assert -1 <= float(rows["Isolation"][3]) < 1
     assert {c.code_id for c in result.codings} == {"c1", "c2"}
+    # the whole run then asks only for the unit the sample left out
+    calls.prompts.clear()
+    run(make_project(), tmp_path)
+    assert calls.prompts == ["PASSAGE\nPN1: We talked about the weather. It rained.\n"]
 
 
 def test_the_strategy_declares_itself_not_deterministic() -> None:
