@@ -92,12 +92,37 @@ if INSTALLED:
         model_id = "fake-cloud"
         needs_key = "fakecloud"
 
+    MEANINGS = (
+        frozenset({"alone", "lonely", "isolated", "nobody", "myself"}),
+        frozenset({"help", "helped", "support", "group", "friends"}),
+    )
+
+    class FakeEmbedder(llm.EmbeddingModel):
+        """Words of loneliness on one axis, of support on another, the rest on a third."""
+
+        model_id = "fake-embed"
+        embedded: list[str] = []
+
+        def embed_batch(self, items: Any) -> Any:
+            for item in items:
+                FakeEmbedder.embedded.append(item)
+                words = [w.strip(".,;:!?“”\"'").lower() for w in item.split()]
+                vector = [0.0, 0.0, 0.1]
+                for word in words:
+                    axis = next((i for i, m in enumerate(MEANINGS) if word in m), 2)
+                    vector[axis] += 1.0 if axis < 2 else 0.05
+                yield vector
+
     class FakeModels:
         @llm.hookimpl
         def register_models(self, register: Callable[..., None]) -> None:
             register(FakeCoder(), aliases=["fake"])
             register(FakeText())
             register(FakeCloud())
+
+        @llm.hookimpl
+        def register_embedding_models(self, register: Callable[..., None]) -> None:
+            register(FakeEmbedder())
 
     llm.get_models()  # llm loads its plugins once, then ours joins them
     if not llm.plugins.pm.has_plugin("qualcode-test-models"):

@@ -16,6 +16,7 @@ from urllib.parse import urlparse
 
 import attrs
 import llm
+from llm.models import EmbeddingModel
 
 from qualcode.errors import OptionError
 
@@ -37,7 +38,7 @@ def resolve_model(name: str) -> llm.Model:
         ) from None
 
 
-def model_host(model: llm.Model) -> str | None:
+def model_host(model: llm.Model | EmbeddingModel) -> str | None:
     """Where the model sends text: a host name, or None for a model that runs on this machine.
 
     A model that needs an API key is a hosted service; one with an ``api_base`` sends text to
@@ -52,7 +53,7 @@ def model_host(model: llm.Model) -> str | None:
     return None
 
 
-def plugin_version(model: llm.Model) -> tuple[str, str]:
+def plugin_version(model: llm.Model | EmbeddingModel) -> tuple[str, str]:
     """The distribution that provides ``model`` and its version (``("", "")`` if unknown)."""
     return _distribution_of(type(model).__module__.split(".")[0])
 
