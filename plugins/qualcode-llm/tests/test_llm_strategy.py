@@ -319,3 +319,17 @@ def test_process_pool_runs_nondeterministic_work_once_in_this_process() -> None:
     assert not is_deterministic(marked) and is_deterministic(where)
     assert set(runner.map(marked, list(range(8)))) == {os.getpid()}
     runner.close()
+
+
+def test_a_lasting_rate_limit_is_retried_then_given_up(calls: Any, tmp_path: Path) -> None:
+    calls.script = lambda unit: (
+        TimeoutError("timed out") if "weather" in unit else good_script(unit)
+    )
+    result = run(make_project(), tmp_path, retries=2)
+    weather = [p for p in calls.prompts if "weather" in p]
+    assert len(weather) == 3  # the first try and two retries
+    assert any(
+        "1 units got no answer (ModelFailure" in w or "1 units got no answer" in w
+        for w in result.warnings
+    )
+    assert len(result.codings) == 2
