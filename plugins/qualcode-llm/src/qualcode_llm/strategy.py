@@ -292,6 +292,7 @@ class LlmStrategy(Strategy):
         codings: list[Coding] = []
         memos: list[Memo] = []
         ids = codebook.ids_by_label
+        labels = {code_id: label for label, code_id in codebook.labels}
         seen: set[str] = set()
         for unit, answer in zip(units, replies, strict=True):
             if answer.reply is None:
@@ -313,7 +314,7 @@ class LlmStrategy(Strategy):
                 if code_id is None:
                     tally.unknown_codes.add(proposal.code)
                     continue
-                label = next(lab for lab, cid in codebook.labels if cid == code_id)
+                label = labels[code_id]
                 found = anchors.anchor(proposal.quote)
                 if found is None:
                     tally.rejected += 1
