@@ -47,10 +47,9 @@ def test_a_retyped_quote_maps_back_to_its_span(data: st.DataObject) -> None:
     quote = retype(data.draw, text[start:end])
     found = anchor(text, quote)
     assert found is not None
-    # the first place the words stand (normalised) is where they were copied from, so where
-    # they stand only once, that is the span
+    # the quote is found where the same words stand (an exact copy first, which may stand
+    # elsewhere); where the words (normalised) stand only once, that is the span copied
     assert normalise(text[found.start : found.end]) == normalise(text[start:end])
-    assert found.start <= start
     if occurrences(normalise(text), normalise(text[start:end])) == 1:
         assert (found.start, found.end) == (start, end)
 

@@ -333,3 +333,19 @@ def test_a_lasting_rate_limit_is_retried_then_given_up(calls: Any, tmp_path: Pat
         for w in result.warnings
     )
     assert len(result.codings) == 2
+
+
+def test_an_answer_cut_short_by_a_crash_is_asked_again(calls: Any, tmp_path: Path) -> None:
+    calls.script = good_script
+    first = run(make_project(), tmp_path)
+    log = tmp_path / "answers.jsonl"
+    lines = log.read_text(encoding="utf-8").splitlines(keepends=True)
+    assert len(lines) == 3
+    log.write_text("".join(lines[:2]) + lines[2][: len(lines[2]) // 2], encoding="utf-8")
+    calls.prompts.clear()
+    again = run(make_project(), tmp_path)
+    assert len(calls.prompts) == 1
+    assert again.codings == first.codings
+    calls.prompts.clear()
+    assert run(make_project(), tmp_path).codings == first.codings  # the new answer was kept
+    assert calls.prompts == []
