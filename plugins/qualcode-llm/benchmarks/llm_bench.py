@@ -12,7 +12,7 @@ Two fake models are registered through llm's own plugin hook: ``bench-instant`` 
 
     python plugins/qualcode-llm/benchmarks/llm_bench.py [--units N] [--slow-units N] [--delay S]
 
-Figures: docs/performance.md.
+Exits 1 when a target is missed. Figures: docs/performance.md.
 """
 
 from __future__ import annotations
@@ -83,7 +83,7 @@ def timed(project: Project, model: str, cache_dir: str) -> tuple[float, int]:
     return time.perf_counter() - start, len(result.codings)
 
 
-def main() -> None:
+def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--units", type=int, default=100_000)
     parser.add_argument("--slow-units", type=int, default=200)
@@ -111,7 +111,10 @@ def main() -> None:
         f"{args.delay * 1000:.0f} ms model, {args.slow_units} units: first run {slow:.2f} s, "
         f"cached rerun {cached:.3f} s, {slow / cached:.0f}x faster"
     )
+    met = first / args.units < 0.001 and slow / cached >= 100
+    print("targets (under 1 ms per unit; cached rerun at least 100x):", "met" if met else "MISSED")
+    return 0 if met else 1
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())
