@@ -14,12 +14,31 @@ from typing import Any, ClassVar, TypeVar
 
 import attrs
 
-from qualcode.model import Case, Code, Coder, Coding
+from qualcode.model import Case, Code, Coder, Coding, Memo
 from qualcode.options import OptionsDeclaration
 from qualcode.project import Project
 
 T = TypeVar("T")
 R = TypeVar("R")
+
+
+NONDETERMINISTIC = "__qualcode_nondeterministic__"
+
+
+def nondeterministic(function: Callable[[T], R]) -> Callable[[T], R]:
+    """Mark ``function`` as one whose result may differ between calls (it asks a model).
+
+    Runners run each task of a marked function exactly once, in this process (where it keeps its
+    connections and cache), rather than in workers that may lose a task and run it again with a
+    different result. Returns ``function`` itself.
+    """
+    setattr(function, NONDETERMINISTIC, True)
+    return function
+
+
+def is_deterministic(function: Callable[..., object]) -> bool:
+    """Whether ``function`` may be run anywhere, and again, with the same result."""
+    return not getattr(function, NONDETERMINISTIC, False)
 
 
 class Runner(ABC):
@@ -84,6 +103,8 @@ class StrategyResult:
     codes: list[Code] = attrs.field(factory=list)
     codings: list[Coding] = attrs.field(factory=list)
     cases: list[Case] = attrs.field(factory=list)
+    memos: list[Memo] = attrs.field(factory=list)
+    """Memos about the proposed codings, e.g. a model's rationale for each."""
     warnings: list[str] = attrs.field(factory=list)
     """What the person running the strategy should know, e.g. an option that matched nothing."""
     hints: list[str] = attrs.field(factory=list)
@@ -107,6 +128,9 @@ class StrategyResult:
         project.add_codings(c for c in self.codings if c.id not in codings or codings[c.id] != c)
         for case in self.cases:
             project.add_case(case, replace=case.id in project.cases)
+        for memo in self.memos:
+            if project.memos.get(memo.id) != memo:
+                project.add_memo(memo)
 
 
 class Strategy(ABC):
@@ -117,6 +141,10 @@ class Strategy(ABC):
     description: ClassVar[str] = ""
     options: ClassVar[OptionsDeclaration] = ()
     """Option name -> help text, shown by ``qualcode strategies``."""
+    deterministic: ClassVar[bool] = True
+    """False for a strategy whose answers may differ from run to run unless it replays them
+    from a cache (a language model): it passes the work that is not deterministic to runners
+    marked with :func:`nondeterministic`, and warns when it runs without its cache."""
 
     @abstractmethod
     def run(self, project: Project, runner: Runner, **options: Any) -> StrategyResult:

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
 from qualcode.hookspecs import hookimpl
-from qualcode.strategies.base import Runner, SerialRunner
+from qualcode.strategies.base import Runner, SerialRunner, is_deterministic
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -72,7 +72,8 @@ class ProcessPoolRunner(Runner):
         """The results in task order, a chunk at a time as the workers finish them."""
         total = len(tasks)
         jobs = self.jobs or os.cpu_count() or 1
-        if jobs <= 1 or total <= 1:
+        if jobs <= 1 or total <= 1 or not is_deterministic(function):
+            # a function marked nondeterministic runs once per task, here (see base.py)
             yield from map(function, tasks)
             return
         size = -(-total // (jobs * CHUNKS_PER_WORKER))
