@@ -15,7 +15,7 @@ from pathlib import Path
 
 import attrs
 
-from qualcode.errors import TextEncodingError
+from qualcode.errors import OptionError, TextEncodingError
 from qualcode.model import TextOrigin
 
 # -- decoding ---------------------------------------------------------------------------------
@@ -317,3 +317,33 @@ def speaker_turns(text: str, patterns: Sequence[str] | None = None) -> list[tupl
         s, e = _trim(text, start, end)
         turns.append((speaker, Span(start, label_end), Span(s, e)))
     return turns
+
+
+def check_speaker_patterns(value: object) -> tuple[str, ...] | None:
+    """The ``speaker_pattern`` option (of importers and the ``structure`` strategy) checked: None
+    (the built-in patterns) or regular expressions.
+
+    Each expression must compile and have a ``speaker`` group.
+    """
+    if value is None or value == "" or value == []:
+        return None
+    if not isinstance(value, str | list | tuple):
+        raise OptionError(f"speaker_pattern must be a regular expression, not {value!r}")
+    patterns: Sequence[object] = [value] if isinstance(value, str) else list(value)
+    checked: list[str] = []
+    for pattern in patterns:
+        if not isinstance(pattern, str):
+            raise OptionError(f"speaker_pattern must be a regular expression, not {pattern!r}")
+        try:
+            compiled = re.compile(pattern, re.MULTILINE)
+        except re.error as error:
+            raise OptionError(
+                f"speaker_pattern {pattern!r} is not a valid regular expression: {error}"
+            ) from None
+        if "speaker" not in compiled.groupindex:
+            raise OptionError(
+                f"speaker_pattern {pattern!r} has no group named 'speaker'",
+                hint=r"write the name part as (?P<speaker>...), e.g. ^(?P<speaker>\w+)>\s",
+            )
+        checked.append(pattern)
+    return tuple(checked)

@@ -37,6 +37,7 @@ from qualcode.strategies.textunits import (
     matches_any,
     stable_id,
 )
+from qualcode.text import check_speaker_patterns
 
 MODES = ("heading", "speaker", "question")
 DEFAULT_ROOTS = {"heading": "Headings", "speaker": "Speakers", "question": "Interview guide"}
@@ -456,7 +457,7 @@ class StructureStrategy(Strategy):
             guide=guide,
             min_similarity=given.number("min_similarity", 0.15, maximum=1.0),
             follow_ups=given.string("follow_ups", "previous", ("previous", "skip")),
-            speaker_patterns=_speaker_patterns(given.raw("speaker_pattern")),
+            speaker_patterns=check_speaker_patterns(given.raw("speaker_pattern")) or (),
         )
 
     def _code(
@@ -512,32 +513,6 @@ def _parameters(settings: Settings) -> dict[str, Any]:
         "follow_ups": settings.follow_ups,
         **patterns,
     }
-
-
-def _speaker_patterns(value: Any) -> tuple[str, ...]:
-    """The ``speaker_pattern`` option checked: each must compile and have a ``speaker`` group."""
-    if value is None or value == "" or value == []:
-        return ()
-    patterns = [value] if isinstance(value, str) else value
-    if not isinstance(patterns, list | tuple):
-        raise OptionError(f"speaker_pattern must be a regular expression, not {value!r}")
-    checked: list[str] = []
-    for pattern in patterns:
-        if not isinstance(pattern, str):
-            raise OptionError(f"speaker_pattern must be a regular expression, not {pattern!r}")
-        try:
-            compiled = re.compile(pattern, re.MULTILINE)
-        except re.error as error:
-            raise OptionError(
-                f"speaker_pattern {pattern!r} is not a valid regular expression: {error}"
-            ) from None
-        if "speaker" not in compiled.groupindex:
-            raise OptionError(
-                f"speaker_pattern {pattern!r} has no group named 'speaker'",
-                hint=r"write the name part as (?P<speaker>...), e.g. ^(?P<speaker>\w+)>\s",
-            )
-        checked.append(pattern)
-    return tuple(checked)
 
 
 def _speaker_cases(project: Project, codings: Mapping[str, list[str]]) -> list[Case]:

@@ -13,7 +13,7 @@ import math
 import re
 import unicodedata
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -21,7 +21,7 @@ import attrs
 from qualcode import text as textmod
 from qualcode.errors import OptionError
 from qualcode.model import Coder, Document
-from qualcode.options import Option, check_options, parse_boolean
+from qualcode.options import Option, check_options, parse_boolean, parse_value
 from qualcode.project import Project
 from qualcode.strategies.scripts import MARKS
 
@@ -224,6 +224,7 @@ class Options:
 
     def __init__(self, strategy: str, known: Mapping[str, str], given: Mapping[str, Any]) -> None:
         self.strategy = strategy
+        self.owner = f"strategy {strategy!r}"
         self.values = {k: v for k, v in given.items() if v is not None}
         declared = [Option(name, help_text) for name, help_text in known.items()]
         check_options(declared, self.values, owner=f"strategy {strategy!r}")
@@ -280,36 +281,12 @@ class Options:
     def strings(self, name: str, default: Sequence[str]) -> tuple[str, ...]:
         """A list given as a sequence or as a comma-separated string."""
         value = self.values.get(name, default)
-        if isinstance(value, str):
-            return tuple(part.strip() for part in value.split(",") if part.strip())
-        if isinstance(value, Iterable) and not isinstance(value, Mapping):
-            items = tuple(value)
-            if all(isinstance(item, str) for item in items):
-                return items
-        raise self._error(name, value, "a list of strings or a comma-separated string")
+        return tuple(parse_value(Option(name, name, kind="strings"), value, owner=self.owner))
 
     def mapping(self, name: str) -> tuple[tuple[str, str], ...]:
         """Pairs given as a mapping or as ``"key=value,key=value"``, in the order given."""
         value = self.values.get(name, {})
-        pairs: list[tuple[str, str]] = []
-        if isinstance(value, str):
-            for part in value.split(","):
-                if not part.strip():
-                    continue
-                key, sep, item = part.partition("=")
-                if not sep or not key.strip() or not item.strip():
-                    raise self._error(name, value, "pairs like 'PN*=participant,I?=interviewer'")
-                pairs.append((key.strip(), item.strip()))
-            return tuple(pairs)
-        if isinstance(value, Mapping):
-            for key, item in value.items():
-                if not isinstance(key, str) or not isinstance(item, str):
-                    raise self._error(name, value, "a mapping of strings to strings")
-                if not key.strip() or not item.strip():
-                    raise self._error(name, value, "a mapping of names to names, none empty")
-                pairs.append((key.strip(), item.strip()))
-            return tuple(pairs)
-        raise self._error(name, value, "a mapping or pairs like 'PN*=participant'")
+        return tuple(parse_value(Option(name, name, kind="mapping"), value, owner=self.owner))
 
     def raw(self, name: str) -> Any:
         return self.values.get(name)

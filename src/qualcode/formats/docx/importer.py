@@ -34,7 +34,6 @@ from qualcode.formats.docx.package import (
 )
 from qualcode.formats.docx.structure import (
     StyleSheet,
-    compile_speaker_patterns,
     paragraphs,
     read_styles,
     turns,
@@ -44,6 +43,7 @@ from qualcode.losses import LossReport
 from qualcode.model import Document, DocumentKind, SourceFile, SourceKind, new_id
 from qualcode.options import parse_boolean
 from qualcode.project import Project
+from qualcode.text import check_speaker_patterns
 
 
 class DocxImporter(Importer):
@@ -88,7 +88,7 @@ def read_docx(path: str | Path, data: bytes | None = None, **options: Any) -> Im
     kind = _kind(options.get("kind") or DocumentKind.INTERVIEW.value)
     rule = _choice(NotesRule, options.get("notes") or NotesRule.END.value, "notes")
     comment_options = comment_options_from(options)
-    patterns = compile_speaker_patterns(options.get("speaker_pattern"))
+    patterns = check_speaker_patterns(options.get("speaker_pattern"))
     if data is None:
         data = read_bytes(path)
     package = DocxPackage(path, data)

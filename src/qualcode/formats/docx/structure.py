@@ -21,7 +21,6 @@ from collections.abc import Iterable, Sequence
 import attrs
 from lxml import etree
 
-from qualcode.errors import OptionError
 from qualcode.formats.docx.package import W
 from qualcode.formats.docx.text import HiddenStyles, RawParagraph, on_off
 from qualcode.model import Paragraph, SpeakerTurn
@@ -175,33 +174,6 @@ def paragraphs(raw: Iterable[RawParagraph], styles: StyleSheet, text: str) -> li
             )
         )
     return found
-
-
-def compile_speaker_patterns(value: object) -> list[str] | None:
-    """The ``speaker_pattern`` option checked: None (built-in patterns) or regular expressions.
-
-    Each expression must compile and have a ``speaker`` group.
-    """
-    if value is None or value == "" or value == []:
-        return None
-    patterns: Sequence[object] = [value] if isinstance(value, str) else list(value)  # type: ignore[call-overload]
-    checked: list[str] = []
-    for pattern in patterns:
-        if not isinstance(pattern, str):
-            raise OptionError(f"speaker_pattern must be a regular expression, not {pattern!r}")
-        try:
-            compiled = re.compile(pattern, re.MULTILINE)
-        except re.error as error:
-            raise OptionError(
-                f"speaker_pattern {pattern!r} is not a valid regular expression: {error}"
-            ) from None
-        if "speaker" not in compiled.groupindex:
-            raise OptionError(
-                f"speaker_pattern {pattern!r} has no group named 'speaker'",
-                hint=r"write the name part as (?P<speaker>...), e.g. ^(?P<speaker>\w+)>\s",
-            )
-        checked.append(pattern)
-    return checked
 
 
 def turns(text: str, patterns: Sequence[str] | None = None) -> list[SpeakerTurn]:
