@@ -11,14 +11,17 @@ import importlib.metadata
 import random
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
 import attrs
-import llm
-from llm.models import EmbeddingModel
 
 from qualcode.errors import OptionError
+
+if TYPE_CHECKING:  # llm imports its command line (click) when imported: only where used
+    import llm
+    from llm.models import EmbeddingModel
+
 
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "0.0.0.0"})
 
@@ -26,6 +29,8 @@ LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "0.0.0.0"})
 def resolve_model(name: str) -> llm.Model:
     """The chat model ``llm`` knows by ``name`` (id or alias); an unknown name is an
     :class:`OptionError` listing the installed models and saying how to add one."""
+    import llm
+
     try:
         return llm.get_model(name)
     except llm.UnknownModelError:

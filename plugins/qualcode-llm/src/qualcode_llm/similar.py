@@ -17,10 +17,7 @@ import math
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
-
-import llm
-from llm.models import EmbeddingModel
+from typing import TYPE_CHECKING, Any
 
 from qualcode.errors import EmptyCorpusError, OptionError
 from qualcode.model import Code, Coder, Coding, Provenance, ProvenanceMethod
@@ -31,6 +28,10 @@ from qualcode.strategies.textunits import stable_id
 from qualcode_llm.cache import AnswerCache, answer_key, user_cache_dir
 from qualcode_llm.models import model_host, plugin_version
 from qualcode_llm.units import UNIT_KINDS, Unit, document_units
+
+if TYPE_CHECKING:  # llm imports its command line (click) when imported: only where used
+    from llm.models import EmbeddingModel
+
 
 DECLARED: tuple[Option, ...] = (
     Option(
@@ -76,6 +77,8 @@ def cosine(a: Sequence[float], b: Sequence[float]) -> float:
 
 def resolve_embedding_model(name: str) -> EmbeddingModel:
     """The embedding model ``llm`` knows by ``name``, or an error listing the installed ones."""
+    import llm
+
     try:
         found: EmbeddingModel = llm.get_embedding_model(name)  # type: ignore[no-untyped-call]
         return found

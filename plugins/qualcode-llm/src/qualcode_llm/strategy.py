@@ -15,10 +15,9 @@ import fnmatch
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
-import llm
 
 from qualcode.errors import EmptyCorpusError, OptionError, QualcodeError
 from qualcode.model import Coder, Coding, Memo, Provenance, ProvenanceMethod
@@ -33,6 +32,10 @@ from qualcode_llm.evaluation import evaluate, format_evaluation
 from qualcode_llm.models import ModelFailure, Reply, ask, model_host, option_names, plugin_version
 from qualcode_llm.models import resolve_model as resolve_model
 from qualcode_llm.units import UNIT_KINDS, Unit, document_units
+
+if TYPE_CHECKING:  # llm imports its command line (click) when imported: only where used
+    import llm
+
 
 VERSION = "0.1.0"
 
