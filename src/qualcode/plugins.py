@@ -40,6 +40,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "qualcode.cli.coding_commands",
     "qualcode.formats.transcripts",
     "qualcode.formats.survey_table",
+    "qualcode.formats.tables.plugin",
     "qualcode.cli.import_commands",
     "qualcode.cli.validate_commands",
     "qualcode.cli.analysis_commands",
