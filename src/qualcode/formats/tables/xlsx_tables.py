@@ -11,6 +11,7 @@ says and counted in the loss report. The workbook is written atomically.
 from __future__ import annotations
 
 import importlib
+import io
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -18,7 +19,7 @@ from typing import Any
 
 from qualcode.analysis.table import Table
 from qualcode.errors import OptionError
-from qualcode.fileio import atomic_output
+from qualcode.fileio import check_output, write_bytes_atomically
 from qualcode.formats.tables.cells import CellCleaner, cell_text
 from qualcode.losses import LossReport
 
@@ -76,6 +77,7 @@ def write_xlsx(
     missing, and :class:`~qualcode.errors.OutputError` when ``path`` cannot be written.
     """
     openpyxl = openpyxl_module()
+    check_output(path)  # a missing folder fails before any work
     report = report if report is not None else LossReport()
     titles = list(names) if names is not None else [table.title for table in tables]
     if len(titles) != len(tables):
@@ -85,8 +87,9 @@ def write_xlsx(
         _write_sheet(openpyxl, workbook, name, table.columns, table.rows, report)
     if not tables:
         workbook.create_sheet("Empty")
-    with atomic_output(path) as stream:
-        workbook.save(stream)
+    buffer = io.BytesIO()  # finished in memory, so a failing output never leaves a sheet open
+    workbook.save(buffer)
+    write_bytes_atomically(path, buffer.getvalue())
     return report
 
 
