@@ -26,6 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import re
+from collections.abc import Container
 from typing import Any, Literal
 
 from qualcode.losses import LossReport
@@ -41,6 +42,16 @@ REPLACEMENT = "\ufffd"
 Formulas = Literal["escape", "keep"]
 
 _MAY_ESCAPE = frozenset(FORMULA_STARTS + "'")
+
+
+class _AnyStart(Container[str]):
+    """Holds every first character: an XLSX quote may always be too long."""
+
+    def __contains__(self, item: object) -> bool:
+        return True
+
+
+_ANY_START = _AnyStart()
 _NEEDS_ESCAPE = re.compile(r"'*[=+\-@\t\r]")
 CSV_UNWRITABLE = re.compile("[\x00\ud800-\udfff]")
 """Characters a CSV for R and Excel cannot carry: NUL, and lone surrogates (not UTF-8)."""
@@ -109,6 +120,14 @@ class CellCleaner:
         if self.escape and value[:1] in _MAY_ESCAPE and _NEEDS_ESCAPE.match(value):
             value = "'" + value
         return value
+
+    @property
+    def quick_starts(self) -> Container[str]:
+        """The first characters of a clean text for which :meth:`quick` may change it (CSV:
+        those that start a formula); for XLSX every text (it may be too long)."""
+        if self.kind == "xlsx":
+            return _ANY_START
+        return _MAY_ESCAPE if self.escape else frozenset()
 
     def unwritable_in(self, text: str) -> bool:
         """Whether ``text`` holds characters this output cannot carry."""

@@ -11,7 +11,7 @@ is worked out once per document, code and coder, so a million rows cost one slic
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Container, Iterator
 from typing import Any, Literal
 
 from qualcode.analysis.crosstabs import crosstab
@@ -98,38 +98,61 @@ def segment_rows(project: Project, cleaner: CellCleaner | None = None) -> Iterat
         path = PATH_SEPARATOR.join(project.code_path(code.id))
         codes[code.id] = (clean(path), clean(LIST_SEPARATOR.join(themes_of.get(code.id, ()))))
     coders = {coder.id: clean(coder.name) for coder in project.coders}
+    # a quote of a document known to be clean needs work only if its first character may
+    # start a formula (CSV), or if it may be too long (XLSX): ``first`` holds those characters
+    quick: Clean = _same
+    first: Container[str] = frozenset()
+    if cleaner is not None:
+        quick = cleaner.quick
+        first = cleaner.quick_starts
     documents: dict[str, tuple[tuple[Any, ...], str, Clean]] = {}
     for document in project.documents:
         quote_clean = clean
-        if cleaner is not None and not cleaner.unwritable_in(document.text):
-            quote_clean = cleaner.quick
+        if cleaner is None or not cleaner.unwritable_in(document.text):
+            quote_clean = quick
         cells = _document_cells(project, document, attributes, clean)
         documents[document.id] = (cells, document.text, quote_clean)
-    provenances: dict[int, tuple[str, str, str, str]] = {}
+    # the cells before the positions repeat for each document, code, coder and provenance
+    # (a provenance by the fields shown: importers may give each coding its own copy)
+    prefixes: dict[tuple[str | None, ...], _Prefix] = {}
     for coding in project.codings:
-        before, text, quote_clean = documents[coding.document_id]
-        code_path, themes = codes[coding.code_id]
         provenance = coding.provenance
-        described = provenances.get(id(provenance))
-        if described is None:
-            described = (
+        key = (
+            coding.document_id,
+            coding.code_id,
+            coding.coder_id,
+            provenance.method,
+            provenance.name,
+            provenance.version,
+            provenance.rule,
+        )
+        found = prefixes.get(key)
+        if found is None:
+            before, text, quote_clean = documents[coding.document_id]
+            coder = coders.get(coding.coder_id, "") if coding.coder_id else ""
+            cells = (
+                *before,
+                *codes[coding.code_id],
+                coder,
                 provenance.method.value,
                 clean(provenance.name),
                 clean(provenance.version),
                 clean(provenance.rule),
             )
-            if len(provenances) < 100_000:  # shared provenances (one per rule) are many codings'
-                provenances[id(provenance)] = described
-        yield (
-            *before,
-            code_path,
-            themes,
-            coders.get(coding.coder_id, "") if coding.coder_id else "",
-            *described,
-            coding.start,
-            coding.end,
-            quote_clean(text[coding.start : coding.end]),
-        )
+            found = (cells, text, quote_clean)
+            if len(prefixes) < _CACHED:
+                prefixes[key] = found
+        prefix, text, quote_clean = found
+        start, end = coding.start, coding.end
+        quote = text[start:end]
+        if quote[:1] in first or quote_clean is not quick:
+            quote = quote_clean(quote)
+        yield (*prefix, start, end, quote)
+
+
+_Prefix = tuple[tuple[Any, ...], str, Clean]
+_CACHED = 100_000
+"""At most this many prefixes are remembered, bounding the memory used."""
 
 
 def _document_cells(
