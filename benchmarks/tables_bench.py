@@ -44,7 +44,8 @@ from qualcode.model import (
 )
 from qualcode.project import Project
 
-WORDS = "we talked about the rota and = the clients, \"twice\" -- then laughed about it".split()
+WORDS = ["we", "talked", "about", "the", "rota", "and", "=", "the", "clients,", '"twice"']
+WORDS += ["--", "then", "laughed", "about", "it"]
 
 
 def build(codings: int, documents: int, seed: int) -> Project:
@@ -57,7 +58,10 @@ def build(codings: int, documents: int, seed: int) -> Project:
             Case(
                 id=f"case-{number}",
                 name=f"P{number}",
-                attributes={role.id: rng.choice(["peer", "manager"]), site.id: f"site {number % 7}"},
+                attributes={
+                    role.id: rng.choice(["peer", "manager"]),
+                    site.id: f"site {number % 7}",
+                },
             )
         )
     for number in range(documents):

@@ -21,7 +21,7 @@ from qualcode.model import (
 from qualcode.project import Project
 
 INTERVIEW = (
-    'Interviewer: How did the first week go?\n'
+    "Interviewer: How did the first week go?\n"
     'Anna: =SUM(A1) is what my boss said, "literally", and I laughed.\n'
     "-- Then we met the clients, twice, in one day.\n"
     "@team: everyone 你好 and مرحبا 👋 too."
@@ -113,7 +113,9 @@ def build_small_project() -> Project:
             code_ids=(humour.id, clients.id),
         )
     )
-    person = project.add_coder(Coder(id="00000000-0000-0000-0000-0000000000f1", name="Researcher One"))
+    person = project.add_coder(
+        Coder(id="00000000-0000-0000-0000-0000000000f1", name="Researcher One")
+    )
     machine = project.add_coder(
         Coder(id="00000000-0000-0000-0000-0000000000f2", name="keywords", machine=True)
     )
@@ -124,7 +126,7 @@ def build_small_project() -> Project:
         return start, start + len(quote)
 
     codings = [
-        (interview, humour, person, "=SUM(A1) is what my boss said, \"literally\", and I laughed."),
+        (interview, humour, person, '=SUM(A1) is what my boss said, "literally", and I laughed.'),
         (interview, humour, machine, "I laughed"),
         (interview, clients, person, "-- Then we met the clients, twice, in one day.\n@team"),
         (interview, work, person, "@team: everyone 你好 and مرحبا 👋 too."),

@@ -33,7 +33,9 @@ def read_csv(path: Path) -> list[list[str]]:
         return [[unescape_formula(cell) for cell in row] for row in csv.reader(stream)]
 
 
-def test_each_analysis_table_round_trips_through_csv(small_project: Project, tmp_path: Path) -> None:
+def test_each_analysis_table_round_trips_through_csv(
+    small_project: Project, tmp_path: Path
+) -> None:
     pandas = pytest.importorskip("pandas")
     for number, table in enumerate(analysis_tables(small_project)):
         assert table.rows, table.title  # each table has something to check
@@ -67,7 +69,9 @@ def test_one_table_to_xlsx_and_names_given(small_project: Project, tmp_path: Pat
     openpyxl = pytest.importorskip("openpyxl")
     table = analysis.code_frequencies(small_project)
     write_table(table, tmp_path / "one.xlsx")
-    assert openpyxl.load_workbook(tmp_path / "one.xlsx").sheetnames == ["Code frequencies (with subcodes"]  # 31 characters at most
+    assert openpyxl.load_workbook(tmp_path / "one.xlsx").sheetnames == [
+        "Code frequencies (with subcodes"
+    ]  # 31 characters at most
     write_tables([table, table], tmp_path / "two.xlsx", names=["Freq", "Freq"])
     assert openpyxl.load_workbook(tmp_path / "two.xlsx").sheetnames == ["Freq", "Freq (2)"]
 

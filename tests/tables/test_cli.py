@@ -94,7 +94,9 @@ def test_region_codings_report_what_the_rows_cannot_hold(tmp_path: Path) -> None
     project.add_document(Document(id="d", name="scan", text="text", source=SourceKind.PDF))
     project.add_code(Code(id="c", name="C"))
     project.add_coding(
-        Coding(id="k", document_id="d", code_id="c", start=0, end=4, region=PdfRegion(0, 1, 2, 3, 4))
+        Coding(
+            id="k", document_id="d", code_id="c", start=0, end=4, region=PdfRegion(0, 1, 2, 3, 4)
+        )
     )
     source = tmp_path / "p.qualcode.json"
     qualcode.save(project, source)

@@ -82,7 +82,13 @@ def test_a_bad_formulas_option_is_refused(small_project: Project, tmp_path: Path
 def test_columns_name_each_case_attribute(small_project: Project) -> None:
     table = segments_table(small_project)
     assert table.columns[:7] == (
-        "document", "document_kind", "case", "role", "years", "paid", "time_point"
+        "document",
+        "document_kind",
+        "case",
+        "role",
+        "years",
+        "paid",
+        "time_point",
     )
     first = dict(zip(table.columns, table.rows[0], strict=True))
     assert first["role"] == "=peer worker"
@@ -90,7 +96,9 @@ def test_columns_name_each_case_attribute(small_project: Project) -> None:
     assert first["themes"] == "Coping; Relationships"
     machine = dict(zip(table.columns, table.rows[1], strict=True))
     assert (machine["coder"], machine["method"], machine["strategy"]) == (
-        "keywords", "rule", "keywords"
+        "keywords",
+        "rule",
+        "keywords",
     )
     assert (machine["strategy_version"], machine["rule"]) == ("1.2", "laugh*")
     for row in table:
@@ -103,7 +111,9 @@ def test_an_attribute_named_like_a_column_is_prefixed(small_project: Project) ->
 
     from qualcode.model import Variable
 
-    clash = small_project.add_variable(Variable(id="00000000-0000-0000-0000-0000000000cc", name="code"))
+    clash = small_project.add_variable(
+        Variable(id="00000000-0000-0000-0000-0000000000cc", name="code")
+    )
     anna = small_project.cases.by_name("Anna")[0]
     attributes = {**anna.attributes, clash.id: "A-7"}
     small_project.add_case(attrs.evolve(anna, attributes=attributes), replace=True)
@@ -136,7 +146,7 @@ def test_large_project_shape(tmp_path: Path) -> None:
     from qualcode.model import Code, Coding, Document
 
     project = Project()
-    text = "".join(f"line {n}, with = and \"quotes\"\n" for n in range(2000))
+    text = "".join(f'line {n}, with = and "quotes"\n' for n in range(2000))
     for number in range(10):
         project.add_document(Document(id=f"d{number}", name=f"doc {number}", text=text))
     project.add_code(Code(id="c", name="C"))

@@ -47,9 +47,7 @@ def test_segments_sheet_holds_every_cell(small_project: Project, tmp_path: Path)
     assert quote.alignment.wrap_text  # a long quote is wrapped
     short = sheet.cell(row=3, column=sheet.max_column)
     assert short.value == "I laughed" and not short.alignment.wrap_text
-    widths = {
-        letter: sheet.column_dimensions[letter].width for letter in ("A", "B", "Q")
-    }
+    widths = {letter: sheet.column_dimensions[letter].width for letter in ("A", "B", "Q")}
     assert widths["A"] == len("Anna, interview 1") + 2
     assert widths["B"] == len("document_kind") + 2
     assert widths["Q"] == 60  # the quotes: capped, and wrapped instead
@@ -90,8 +88,7 @@ def test_control_characters_and_overlong_texts_are_counted(tmp_path: Path) -> No
     out = tmp_path / "odd.xlsx"
     report = write_tables([table], out)
     assert report.lines() == [
-        "lost: characters an XLSX cannot hold (control characters) replaced by U+FFFD "
-        "in Odd texts",
+        "lost: characters an XLSX cannot hold (control characters) replaced by U+FFFD in Odd texts",
         "lost: texts longer than Excel's 32,767 characters per cell, cut there in Odd texts",
     ]
     cells = sheet_cells(openpyxl.load_workbook(out)["Odd texts"])

@@ -32,9 +32,7 @@ from qualcode.losses import LossReport
 TABLE_EXTENSIONS = (".csv", ".xlsx")
 
 
-def write_table(
-    table: Table, path: str | Path, *, formulas: Formulas = "escape"
-) -> LossReport:
+def write_table(table: Table, path: str | Path, *, formulas: Formulas = "escape") -> LossReport:
     """Write one table to ``path``: CSV or an XLSX sheet, by the file name's extension.
 
     Returns what could not be written as it is (see :mod:`qualcode.formats.tables.cells`).

@@ -98,7 +98,10 @@ class CellCleaner:
     """
 
     def __init__(
-        self, kind: Literal["csv", "xlsx"], report: LossReport, where: str = "",
+        self,
+        kind: Literal["csv", "xlsx"],
+        report: LossReport,
+        where: str = "",
         formulas: Formulas = "escape",
     ) -> None:
         self.kind = kind

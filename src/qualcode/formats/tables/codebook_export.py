@@ -188,7 +188,9 @@ def _fields(entry: CodebookEntry) -> list[tuple[str, str]]:
 
 def _theme_fields(project: Project, theme: Theme) -> list[tuple[str, str]]:
     parent = project.themes.get(theme.parent_id)
-    codes = "; ".join(" / ".join(project.code_path(c)) for c in theme.code_ids if c in project.codes)
+    codes = "; ".join(
+        " / ".join(project.code_path(c)) for c in theme.code_ids if c in project.codes
+    )
     fields = [("Status", theme.status.value)]
     for label, value in (
         ("Part of", parent.name if parent is not None else ""),

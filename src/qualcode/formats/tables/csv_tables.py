@@ -47,9 +47,7 @@ def write_csv(
     return report
 
 
-def write_csv_rows(
-    path: str | Path, header: Sequence[str], rows: Iterable[Sequence[Any]]
-) -> None:
+def write_csv_rows(path: str | Path, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
     """Write a header and rows whose cells are already safe (see :class:`CellCleaner`)."""
     with atomic_output(path) as raw:
         stream = io.TextIOWrapper(raw, encoding=ENCODING, newline="", write_through=False)

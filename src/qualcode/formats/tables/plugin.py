@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from qualcode.errors import OptionError
+from qualcode.fileio import atomic_output, check_output
 from qualcode.formats.base import Exporter
 from qualcode.formats.tables.cells import CellCleaner, Formulas
 from qualcode.formats.tables.codebook_export import (
@@ -27,7 +28,6 @@ from qualcode.formats.tables.segments import (
     segments_table,
 )
 from qualcode.formats.tables.xlsx_tables import openpyxl_module, write_xlsx
-from qualcode.fileio import atomic_output, check_output
 from qualcode.hookspecs import hookimpl
 from qualcode.losses import LossReport
 from qualcode.project import Project

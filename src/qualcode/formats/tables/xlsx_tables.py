@@ -84,7 +84,7 @@ def write_xlsx(
         raise ValueError(f"{len(titles)} sheet names for {len(tables)} tables")
     workbook = openpyxl.Workbook(write_only=True)
     for table, name in zip(tables, sheet_names(titles), strict=True):
-        _write_sheet(openpyxl, workbook, name, table.columns, table.rows, report)
+        _write_sheet(workbook, name, table.columns, table.rows, report)
     if not tables:
         workbook.create_sheet("Empty")
     buffer = io.BytesIO()  # finished in memory, so a failing output never leaves a sheet open
@@ -94,16 +94,15 @@ def write_xlsx(
 
 
 def _write_sheet(
-    openpyxl: Any,
     workbook: Any,
     name: str,
     columns: Sequence[str],
     rows: Iterable[Sequence[Any]],
     report: LossReport,
 ) -> None:
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
+    write_only_cell = importlib.import_module("openpyxl.cell").WriteOnlyCell
+    styles = importlib.import_module("openpyxl.styles")
+    get_column_letter = importlib.import_module("openpyxl.utils").get_column_letter
 
     sheet = workbook.create_sheet(name)
     cleaner = CellCleaner("xlsx", report, name)
@@ -117,11 +116,11 @@ def _write_sheet(
         fitted = min(MAX_WIDTH, max(MIN_WIDTH, width + 2))
         sheet.column_dimensions[get_column_letter(index)].width = fitted
     sheet.freeze_panes = "A2"
-    bold = Font(bold=True)
-    wrapped = Alignment(wrap_text=True, vertical="top")
+    bold = styles.Font(bold=True)
+    wrapped = styles.Alignment(wrap_text=True, vertical="top")
     header = []
     for column in columns:
-        cell = WriteOnlyCell(sheet, value=cleaner.xlsx_cell(column))
+        cell = write_only_cell(sheet, value=cleaner.xlsx_cell(column))
         cell.data_type = "s"
         cell.font = bold
         header.append(cell)
@@ -131,7 +130,7 @@ def _write_sheet(
         for value in row:
             safe = cleaner.xlsx_cell(value)
             if isinstance(safe, str):
-                cell = WriteOnlyCell(sheet, value=safe)
+                cell = write_only_cell(sheet, value=safe)
                 cell.data_type = "s"  # never a formula or an error code, always text
                 if len(safe) > WRAP_AFTER or "\n" in safe:
                     cell.alignment = wrapped
