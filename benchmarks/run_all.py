@@ -24,6 +24,7 @@ FULL: dict[str, list[str]] = {
     "keywords": ["benchmarks/keywords_bench.py"],
     "dask": ["plugins/qualcode-dask/benchmarks/dask_bench.py"],
     "analysis": ["benchmarks/analysis_bench.py"],
+    "tables": ["benchmarks/tables_bench.py"],
 }
 QUICK: dict[str, list[str]] = {
     "foundation": ["--sizes", "10000,100000"],
@@ -33,6 +34,7 @@ QUICK: dict[str, list[str]] = {
     "keywords": ["--chars", "2000000", "--repeat", "1"],
     "dask": ["--documents", "100", "--repeat", "1"],
     "analysis": ["--codings", "50000", "--chars", "2000000", "--documents", "100"],
+    "tables": ["--codings", "100000", "--repeat", "1"],
 }
 
 
