@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Container, Iterator
-from typing import Any, Literal
+from typing import Any
 
 from qualcode.analysis.crosstabs import crosstab
 from qualcode.analysis.table import Table
@@ -179,9 +179,6 @@ def segments_table(project: Project) -> Table:
 
 def _same(text: str) -> str:
     return text
-
-
-Rows = Literal["case", "document"]
 
 
 def presence_table(project: Project, rows: str = "case") -> Table:
