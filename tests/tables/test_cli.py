@@ -106,3 +106,29 @@ def test_region_codings_report_what_the_rows_cannot_hold(tmp_path: Path) -> None
     assert "regions of codings (PDF boxes, picture areas, time ranges)" in result.stderr
     with output.open(encoding="utf-8-sig", newline="") as stream:
         assert list(csv.reader(stream))[1][-3:] == ["0", "4", "text"]
+
+
+def test_no_two_built_in_exporters_claim_one_extension() -> None:
+    """The extension alone picks one exporter; the other table exports are chosen by name."""
+    from qualcode.plugins import Plugins, get_plugin_manager
+
+    claimed: dict[str, str] = {}
+    for cls in Plugins(get_plugin_manager(load_entrypoints=False)).exporters:
+        for extension in cls.extensions:
+            assert claimed.setdefault(extension, cls.name) == cls.name, extension
+    assert {claimed[e] for e in (".csv", ".xlsx", ".md", ".docx")} == {
+        "segments-csv",
+        "workbook-xlsx",
+        "codebook-md",
+        "docx",
+    }
+
+
+def test_strict_conversion_probes_each_export_with_its_kind_of_file(
+    study: Path, tmp_path: Path
+) -> None:
+    for name in ("codebook-docx", "segments-xlsx", "counts-csv"):
+        output = tmp_path / f"out-{name}"
+        result = run("convert", str(study), str(output), "--to", name, "--strict")
+        assert result.exit_code == 0, result.output
+        assert output.stat().st_size > 0

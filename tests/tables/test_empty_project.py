@@ -23,7 +23,7 @@ def test_every_export_of_an_empty_project(tmp_path: Path) -> None:
     docx = pytest.importorskip("docx")
     project = Project(name="Nothing yet")
     for exporter in EXPORTERS:
-        out = tmp_path / f"{exporter.name}{exporter.extensions[0]}"
+        out = tmp_path / f"{exporter.name}{exporter.file_suffix}"
         assert exporter().write(project, out).lines() == [], exporter.name
     assert read_csv(tmp_path / "segments-csv.csv") == [list(SEGMENT_COLUMNS)]
     assert read_csv(tmp_path / "presence-csv.csv") == [["case"]]

@@ -39,6 +39,23 @@ _FORMULAS_HELP = (
 _ROWS_HELP = "what each row is: case (default), document, time, case-time or an attribute's name"
 
 
+class TableExporter(Exporter):
+    """An exporter of this module: ``file_suffix`` is the kind of file it writes.
+
+    Only the main export of each kind claims the extension (``.csv``: coded segments, ``.xlsx``:
+    the workbook, ``.md``: the codebook), as no two built-in exporters may claim one; the others
+    are chosen by name (``--to codebook-csv``).
+    """
+
+    file_suffix: ClassVar[str]
+
+    def losses(self, project: Project, **options: Any) -> LossReport:
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as folder:
+            return self.write(project, Path(folder) / f"probe{self.file_suffix}", **options)
+
+
 def _formulas(options: dict[str, Any]) -> Formulas:
     value = str(options.get("formulas", "escape")).strip().lower()
     if value not in ("escape", "keep"):
@@ -55,8 +72,9 @@ def _region_losses(project: Project, report: LossReport) -> None:
         )
 
 
-class SegmentsCsvExporter(Exporter):
+class SegmentsCsvExporter(TableExporter):
     name = "segments-csv"
+    file_suffix = ".csv"
     extensions = (".csv",)
     description = "coded segments as CSV for Excel and R: one row per coding, with its quote"
     options: ClassVar[dict[str, str]] = {"formulas": _FORMULAS_HELP}
@@ -71,9 +89,9 @@ class SegmentsCsvExporter(Exporter):
         return report
 
 
-class SegmentsXlsxExporter(Exporter):
+class SegmentsXlsxExporter(TableExporter):
     name = "segments-xlsx"
-    extensions = (".xlsx",)
+    file_suffix = ".xlsx"
     description = "coded segments as an Excel sheet (needs the xlsx extra)"
 
     def write(self, project: Project, path: Path, **options: Any) -> LossReport:
@@ -84,8 +102,8 @@ class SegmentsXlsxExporter(Exporter):
         return report
 
 
-class _MatrixCsvExporter(Exporter):
-    extensions = (".csv",)
+class _MatrixCsvExporter(TableExporter):
+    file_suffix = ".csv"
     options: ClassVar[dict[str, str]] = {"rows": _ROWS_HELP, "formulas": _FORMULAS_HELP}
     presence: ClassVar[bool]
 
@@ -109,8 +127,9 @@ class CountsCsvExporter(_MatrixCsvExporter):
     presence = False
 
 
-class WorkbookXlsxExporter(Exporter):
+class WorkbookXlsxExporter(TableExporter):
     name = "workbook-xlsx"
+    file_suffix = ".xlsx"
     extensions = (".xlsx",)
     description = (
         "every table in one Excel workbook: coded segments, codebook, code frequencies, "
@@ -137,9 +156,9 @@ class WorkbookXlsxExporter(Exporter):
         return report
 
 
-class CodebookCsvExporter(Exporter):
+class CodebookCsvExporter(TableExporter):
     name = "codebook-csv"
-    extensions = (".csv",)
+    file_suffix = ".csv"
     description = "the codebook as CSV, the shape `qualcode import` reads back"
     options: ClassVar[dict[str, str]] = {"formulas": _FORMULAS_HELP}
 
@@ -150,9 +169,9 @@ class CodebookCsvExporter(Exporter):
         )
 
 
-class CodebookXlsxExporter(Exporter):
+class CodebookXlsxExporter(TableExporter):
     name = "codebook-xlsx"
-    extensions = (".xlsx",)
+    file_suffix = ".xlsx"
     description = "the codebook as an Excel sheet, the shape `qualcode import` reads back"
 
     def write(self, project: Project, path: Path, **options: Any) -> LossReport:
@@ -161,8 +180,9 @@ class CodebookXlsxExporter(Exporter):
         return write_xlsx([codebook_table(project, report)], path, report=report)
 
 
-class CodebookMarkdownExporter(Exporter):
+class CodebookMarkdownExporter(TableExporter):
     name = "codebook-md"
+    file_suffix = ".md"
     extensions = (".md",)
     description = "the codebook as a Markdown page: codes with their definitions, then themes"
 
@@ -178,9 +198,9 @@ class CodebookMarkdownExporter(Exporter):
         return report
 
 
-class CodebookDocxExporter(Exporter):
+class CodebookDocxExporter(TableExporter):
     name = "codebook-docx"
-    extensions = (".docx",)
+    file_suffix = ".docx"
     description = "the codebook as a Word document: codes with their definitions, then themes"
 
     def write(self, project: Project, path: Path, **options: Any) -> LossReport:
@@ -191,7 +211,7 @@ class CodebookDocxExporter(Exporter):
         return report
 
 
-EXPORTERS: tuple[type[Exporter], ...] = (
+EXPORTERS: tuple[type[TableExporter], ...] = (
     SegmentsCsvExporter,
     WorkbookXlsxExporter,
     SegmentsXlsxExporter,
@@ -202,7 +222,7 @@ EXPORTERS: tuple[type[Exporter], ...] = (
     CodebookMarkdownExporter,
     CodebookDocxExporter,
 )
-"""In this order, so that ``.csv`` means coded segments and ``.xlsx`` the whole workbook."""
+"""Every table export; only segments-csv, workbook-xlsx and codebook-md claim an extension."""
 
 
 @hookimpl
