@@ -25,6 +25,7 @@ FULL: dict[str, list[str]] = {
     "dask": ["plugins/qualcode-dask/benchmarks/dask_bench.py"],
     "analysis": ["benchmarks/analysis_bench.py"],
     "report": ["benchmarks/report_bench.py"],
+    "tables": ["benchmarks/tables_bench.py"],
 }
 QUICK: dict[str, list[str]] = {
     "foundation": ["--sizes", "10000,100000"],
@@ -35,6 +36,7 @@ QUICK: dict[str, list[str]] = {
     "dask": ["--documents", "100", "--repeat", "1"],
     "analysis": ["--codings", "50000", "--chars", "2000000", "--documents", "100"],
     "report": ["--codings", "20000", "--documents", "100", "--repeat", "1"],
+    "tables": ["--codings", "100000", "--repeat", "1"],
 }
 
 

@@ -14,7 +14,9 @@ The formats we read, all written by hand or by a spreadsheet:
   ``examples/peer-workers/codebook.toml`` and ``themes.toml``;
 - **CSV/TSV or XLSX**: a header row with a ``code`` (or ``name``) column and any of
   ``definition``, ``inclusion``, ``exclusion``, ``examples``, ``color`` (or ``colour``) and
-  ``origin``; several examples in one cell are separated by line breaks or `` | ``;
+  ``origin``; several examples in one cell are separated by line breaks or `` | ``; in a CSV,
+  a cell starting with ``'`` then ``=``, ``+``, ``-`` or ``@`` loses the ``'`` (Excel's formula
+  guard, as the ``codebook-csv`` export writes it);
 - **REFI-QDA .qdc**, as NVivo, ATLAS.ti, MAXQDA and QualCoder export them.
 
 A code name with ``/`` is a path: ``Relationships/With clients`` is the code ``With clients``
@@ -347,9 +349,11 @@ class _Builder:
                 self.path.name,
                 len(ignored),
             )
+        # a CSV cell that starts like a formula was written with a leading ' (Excel's safety)
+        csv_cells = self.path.suffix.lower() in (".csv", ".tsv")
         for number, row in zip(table.row_numbers, table.rows, strict=True):
             values = {
-                field: _cell_text(row[index]) if index < len(row) else ""
+                field: _cell_text(row[index], csv_cells) if index < len(row) else ""
                 for index, field in fields.items()
             }
             where = f"row {number}"
@@ -421,11 +425,17 @@ def code_path(name: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in name.split("/") if part.strip())
 
 
-def _cell_text(cell: object) -> str:
+def _cell_text(cell: object, csv_cell: bool = False) -> str:
+    """A cell as text; a CSV cell loses the ``'`` that keeps Excel from running a formula
+    (``'=x`` is ``=x``, as :mod:`qualcode.formats.tables.cells` writes it)."""
     if cell is None:
         return ""
     if isinstance(cell, float) and cell.is_integer():
         return str(int(cell))
+    if csv_cell and isinstance(cell, str):
+        from qualcode.formats.tables.cells import unescape_formula
+
+        return unescape_formula(cell)
     return str(cell)
 
 

@@ -46,6 +46,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "qualcode.strategies.keywords.plugin",
     "qualcode.formats.transcripts",
     "qualcode.formats.survey_table",
+    "qualcode.formats.tables.plugin",
 )
 """The library's built-in plugins, registered exactly as a third party's would be.
 
