@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
+import qualcode
 from qualcode.api import load, read, save
 from qualcode.errors import OptionError
 from qualcode.model import (
@@ -374,3 +375,26 @@ def test_a_code_named_like_a_memo_is_not_read_back_as_one(tmp_path: Path) -> Non
     ]
     (memo,) = back.memos
     assert memo.text == "not a memo"
+
+
+def test_a_document_without_text_is_not_written_as_an_empty_word_file(tmp_path: Path) -> None:
+    # found by the fuzz harness: a .qdpx source whose text file was missing came out as a Word
+    # file without text, which the Word importer then refused
+    project = qualcode.Project(name="study")
+    project.add_document(qualcode.Document(id="d1", name="empty", text=""))
+    project.add_document(qualcode.Document(id="d2", name="blank", text="  \n "))
+    project.add_document(qualcode.Document(id="d3", name="kept", text="Some words."))
+    out = tmp_path / "study.zip"
+    report = qualcode.save(project, out, "docx")
+    assert [loss.what for loss in report.losses] == [
+        "documents without text (pictures, audio, video, empty texts), not written"
+    ]
+    assert report.losses[0].count == 2
+    with zipfile.ZipFile(out) as archive:
+        names = archive.namelist()
+    assert names == ["kept.docx"]
+    alone = qualcode.Project(name="empty")
+    alone.add_document(qualcode.Document(id="d1", name="empty", text=""))
+    with pytest.raises(qualcode.QualcodeError, match="no text document to write"):
+        qualcode.save(alone, tmp_path / "empty.docx")
+    assert not (tmp_path / "empty.docx").exists()

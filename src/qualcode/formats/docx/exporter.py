@@ -450,10 +450,12 @@ def _chosen_documents(project: Project, choice: object, report: LossReport) -> l
                 "the other documents (the option document chose one)",
                 count=len(project.documents) - len(documents),
             )
-    text_documents = [d for d in documents if d.source is SourceKind.TEXT or d.text]
+    # a document with no text (a picture, a recording, a source whose text was missing) would
+    # make a Word file without text, which no one can code and qualcode's importer refuses
+    text_documents = [d for d in documents if d.text.strip()]
     if len(text_documents) < len(documents):
         report.add(
-            "documents without text (pictures, audio, video)",
+            "documents without text (pictures, audio, video, empty texts), not written",
             count=len(documents) - len(text_documents),
         )
     return text_documents
