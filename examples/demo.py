@@ -8,8 +8,8 @@ Run from the repository root with ``make demo`` (or ``python examples/demo.py --
 2. batch-import the interviews (Word files the two researchers coded with comments) and the diary
    entries (plain text), each with the case and time point its file name gives;
 3. apply the installed coding strategies (``keywords`` with ``rules.toml``, then ``inductive``);
-4. save the project as qualcode JSON and, where the REFI-QDA exporter is installed, as a .qdpx
-   for NVivo;
+4. save the project as qualcode JSON, as a .qdpx for NVivo, as an Excel workbook (coded
+   segments, codebook, tables) and as the self-contained HTML report;
 5. print what the project holds, how far the two researchers agree (NVivo's coding comparison,
    by character, per code and pooled) and the codes by time point.
 """
@@ -138,6 +138,7 @@ def main() -> None:
         for line in report.lines():
             print(f"demo: export: {line}", file=sys.stderr)
         print(f"demo: wrote {qdpx}", file=sys.stderr)
+    write_shared_outputs(project, args.out)
 
     counts = project.counts()
     print(f"{project.name}")
@@ -148,6 +149,20 @@ def main() -> None:
         print(f"  {case.name}: {len(waves)} documents over time points {sorted(set(waves))}")
     print_agreement(project)
     print_codes_by_time_point(project)
+
+
+def write_shared_outputs(project: Project, out: Path) -> None:
+    """The files co-authors open without qualcode: an Excel workbook of the coded segments,
+    the codebook and the tables, and the self-contained HTML report. Each needs an extra
+    (``xlsx``: openpyxl; ``report``: Jinja2); without it the demo says so and goes on."""
+    for name, extra in (("peer-workers.xlsx", "xlsx"), ("peer-workers-report.html", "report")):
+        target = out / name
+        try:
+            qualcode.save(project, target)
+        except qualcode.QualcodeError as error:
+            print(f"demo: {name} not written ({error}; pip install 'qualcode[{extra}]')")
+            continue
+        print(f"demo: wrote {target}", file=sys.stderr)
 
 
 def print_agreement(project: Project) -> None:

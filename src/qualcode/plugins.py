@@ -47,6 +47,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "qualcode.formats.transcripts",
     "qualcode.formats.survey_table",
     "qualcode.formats.tables.plugin",
+    "qualcode.reports.plugin",
 )
 """The library's built-in plugins, registered exactly as a third party's would be.
 

@@ -113,3 +113,24 @@ def test_demo_prints_the_researchers_agreement_and_codes_by_time_point(tmp_path:
     training = [line for line in lines if line.strip().startswith("Training and preparation")]
     counts = [int(n) for n in training[-1].split()[-4:]]
     assert counts == table.column("Training and preparation")
+
+
+def test_demo_writes_the_files_co_authors_open(tmp_path: Path) -> None:
+    completed = subprocess.run(
+        [sys.executable, str(REPO / "examples" / "demo.py"), "--out", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr
+    for name in ("peer-workers-nvivo.qdpx", "peer-workers.xlsx", "peer-workers-report.html"):
+        assert f"demo: wrote {tmp_path / name}" in completed.stderr
+    openpyxl = __import__("openpyxl")
+    workbook = openpyxl.load_workbook(tmp_path / "peer-workers.xlsx")
+    project = qualcode.load(tmp_path / "peer-workers.qualcode.json")
+    sheets = {sheet.title: sheet for sheet in workbook.worksheets}
+    segments = next(sheet for title, sheet in sheets.items() if "segment" in title.lower())
+    assert segments.max_row == len(project.codings) + 1  # a header, then one row per coding
+    page = (tmp_path / "peer-workers-report.html").read_text(encoding="utf-8")
+    assert "Peer workers study" in page
+    assert "Researcher One" in page and "Researcher Two" in page
