@@ -8,21 +8,33 @@ import sys
 import tomllib
 from pathlib import Path
 
+import pytest
+
 import qualcode
 from qualcode import DocumentKind, analysis
 
 REPO = Path(__file__).resolve().parents[2]
 STUDY = REPO / "examples" / "peer-workers"
 
+Demo = tuple[subprocess.CompletedProcess[str], Path]
 
-def test_demo_builds_the_peer_workers_project(tmp_path: Path) -> None:
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Demo:
+    """``examples/demo.py`` run once, as ``make demo`` runs it: what it printed and its folder."""
+    out = tmp_path_factory.mktemp("out")
     completed = subprocess.run(
-        [sys.executable, str(REPO / "examples" / "demo.py"), "--out", str(tmp_path)],
+        [sys.executable, str(REPO / "examples" / "demo.py"), "--out", str(out)],
         capture_output=True,
         text=True,
         check=False,
     )
     assert completed.returncode == 0, completed.stderr
+    return completed, out
+
+
+def test_demo_builds_the_peer_workers_project(demo: Demo) -> None:
+    completed, tmp_path = demo
     project = qualcode.load(tmp_path / "peer-workers.qualcode.json")
 
     interviews = [d for d in project.documents if d.kind is DocumentKind.INTERVIEW]
@@ -57,14 +69,8 @@ def test_demo_builds_the_peer_workers_project(tmp_path: Path) -> None:
     assert "PN1" in completed.stdout
 
 
-def test_demo_keeps_the_two_researchers_word_comments_as_codings(tmp_path: Path) -> None:
-    completed = subprocess.run(
-        [sys.executable, str(REPO / "examples" / "demo.py"), "--out", str(tmp_path)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert completed.returncode == 0, completed.stderr
+def test_demo_keeps_the_two_researchers_word_comments_as_codings(demo: Demo) -> None:
+    _, tmp_path = demo
     project = qualcode.load(tmp_path / "peer-workers.qualcode.json")
     coders = {c.name: c.id for c in project.coders if not c.machine}
     assert set(coders) == {"Researcher One", "Researcher Two"}
@@ -92,14 +98,8 @@ def test_demo_keeps_the_two_researchers_word_comments_as_codings(tmp_path: Path)
     assert all(c.code_id in deductive for c in project.codings if c.coder_id in coders.values())
 
 
-def test_demo_prints_the_researchers_agreement_and_codes_by_time_point(tmp_path: Path) -> None:
-    completed = subprocess.run(
-        [sys.executable, str(REPO / "examples" / "demo.py"), "--out", str(tmp_path)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert completed.returncode == 0, completed.stderr
+def test_demo_prints_the_researchers_agreement_and_codes_by_time_point(demo: Demo) -> None:
+    completed, tmp_path = demo
     project = qualcode.load(tmp_path / "peer-workers.qualcode.json")
     pooled = analysis.compare_coders(project, "Researcher One", "Researcher Two").pooled()
     lines = completed.stdout.splitlines()
@@ -115,14 +115,8 @@ def test_demo_prints_the_researchers_agreement_and_codes_by_time_point(tmp_path:
     assert counts == table.column("Training and preparation")
 
 
-def test_demo_writes_the_files_co_authors_open(tmp_path: Path) -> None:
-    completed = subprocess.run(
-        [sys.executable, str(REPO / "examples" / "demo.py"), "--out", str(tmp_path)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert completed.returncode == 0, completed.stderr
+def test_demo_writes_the_files_co_authors_open(demo: Demo) -> None:
+    completed, tmp_path = demo
     for name in ("peer-workers-nvivo.qdpx", "peer-workers.xlsx", "peer-workers-report.html"):
         assert f"demo: wrote {tmp_path / name}" in completed.stderr
     openpyxl = __import__("openpyxl")
