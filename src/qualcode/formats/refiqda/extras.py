@@ -30,14 +30,7 @@ from qualcode.formats.json_values import decode_value, encode_value, field_types
 from qualcode.formats.refiqda import descriptions
 from qualcode.model import (
     MANUAL,
-    Code,
-    Coder,
-    Coding,
-    Document,
-    Memo,
-    Set,
     SourceKind,
-    Theme,
 )
 from qualcode.project import Project
 
@@ -413,14 +406,3 @@ def fits(value: Any, hint: Any) -> bool:
     if isinstance(hint, type):
         return isinstance(value, hint)
     return True
-
-
-KINDS: dict[str, type[Any]] = {
-    "coder": Coder,
-    "code": Code,
-    "theme": Theme,
-    "document": Document,
-    "coding": Coding,
-    "memo": Memo,
-    "set": Set,
-}

@@ -426,10 +426,3 @@ def to_canonical(offsets: OffsetMap, start: int, end: int, length: int) -> tuple
     first = min(max(first, 0), length)
     last = min(max(last, first), length)
     return first, last, clamped
-
-
-def external_positions(
-    offsets: OffsetMap, spans: Iterable[tuple[int, int]]
-) -> list[tuple[int, int]]:
-    """External ``(start, end)`` for canonical spans."""
-    return [(offsets.to_external(s), offsets.to_external(e)) for s, e in spans]

@@ -56,12 +56,9 @@ class SplicedBlocks:
         parent.append(etree.Comment(f"{_MARKER}{len(self._blocks)}"))
         self._blocks.append(xml_text.encode("utf-8"))
 
-    def splice(self, data: bytes) -> bytes:
-        """The serialized tree with each marker replaced by its block."""
-        return b"".join(self.pieces(data))
-
     def pieces(self, data: bytes) -> list[bytes]:
-        """:meth:`splice`'s result in pieces (they need not be joined to be compressed)."""
+        """The serialized tree with each marker replaced by its block, in pieces (they need not
+        be joined to be compressed)."""
         parts = _MARKER_PATTERN.split(data)  # text, index, text, index, ..., text
         blocks = self._blocks
         parts[1::2] = [blocks[int(index)] for index in parts[1::2]]
