@@ -1,4 +1,4 @@
-"""Transcript import fixes: dash speakers, character references, impossible times, empty cues."""
+"""Transcript import: dash speakers, character references, impossible times, empty cues."""
 
 from __future__ import annotations
 
