@@ -1,7 +1,7 @@
-"""What the REFI-QDA reader does with unusual files: mixed line ends, what a transcript or PDF representation carries
-beyond its text, sync points under a fallback convention, missing positions, converted colours,
-a note referenced by the project and by something else, reversed time ranges and the codings of
-a skipped source. Every file is built here, in ``tmp_path``."""
+"""What the REFI-QDA reader does with unusual files: mixed line ends, what a transcript or PDF
+representation carries beyond its text, sync points under a fallback convention, missing
+positions, converted colours, a note referenced by the project and by something else, reversed
+time ranges and the codings of a skipped source. Every file is built here, in ``tmp_path``."""
 
 from __future__ import annotations
 
