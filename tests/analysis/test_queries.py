@@ -164,3 +164,41 @@ def test_code_frequencies_down_the_tree() -> None:
     )
     flat = code_frequencies(p, include_subcodes=False)
     assert flat.rows[0] == ("Support", 0, 1, 1, 1, 18)
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_near_finds_what_a_scan_of_every_pair_finds(seed: int) -> None:
+    import random
+    import re
+
+    rng = random.Random(seed)
+    words = " ".join(rng.choice(["peer", "work", "help", "late", "ok"]) for _ in range(60))
+    p = Project()
+    p.add_code(Code(id="a", name="A"))
+    p.add_code(Code(id="b", name="B"))
+    p.add_document(Document(id="d", name="d", text=words))
+    for code_id in ("a", "b") * 6:
+        start = rng.randrange(len(words) - 1)
+        end = rng.randint(start + 1, min(len(words), start + 30))
+        p.add_coding(Coding(new_id(), "d", code_id, start, end))
+    distance = rng.randint(0, 8)
+    found = retrieve(p, near(code("A"), code("B"), words=distance)).column("start")
+    starts = [m.start() for m in re.finditer(r"\w+", words)]
+
+    def word_at(position: int) -> int:
+        return sum(1 for s in starts if s <= position)
+
+    from qualcode.analysis.spans import merged
+
+    a = merged((c.start, c.end) for c in p.codings if c.code_id == "a")
+    b = merged((c.start, c.end) for c in p.codings if c.code_id == "b")
+    expected = [
+        s
+        for s, e in a
+        if any(
+            word_at(bs) - word_at(max(s, e - 1)) <= distance
+            and word_at(s) - word_at(max(bs, be - 1)) <= distance
+            for bs, be in b
+        )
+    ]
+    assert found == expected

@@ -165,13 +165,15 @@ class _Near(Expression):
             def word_at(position: int, starts: list[int] = starts) -> int:
                 return bisect.bisect_right(starts, position)
 
+            # ``b`` is merged, so its passages' first and last words both rise: the nearest one
+            # that does not end too early is found by bisection, not by a scan per passage of ``a``
+            others = [(word_at(s), word_at(max(s, e - 1))) for s, e in b[doc]]
+            last_words = [last for _, last in others]
             kept = []
             for start, end in a[doc]:
                 low, high = word_at(start), word_at(max(start, end - 1))
-                if any(
-                    word_at(s) - high <= self.words and low - word_at(max(s, e - 1)) <= self.words
-                    for s, e in b[doc]
-                ):
+                index_ = bisect.bisect_left(last_words, low - self.words)
+                if index_ < len(others) and others[index_][0] - high <= self.words:
                     kept.append((start, end))
             if kept:
                 result[doc] = kept
